@@ -1,0 +1,204 @@
+"""The parse stage: every report file → reports.csv, cells.csv, checks.csv, sections.csv (SCHEMA.md §6).
+
+One bad file costs one line in reports.csv, never the run. Output is deterministic: files are taken in
+sorted order, rows are sorted, so two runs on the same input write byte-identical CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import schema
+from .checks import Finding, run_checks
+from .extract import Report, extract_report
+from .readers import ReadError, Unsupported, read_document
+from .registry import Registry, file_slug
+
+REPORT_COLUMNS = (
+    "report_id", "source_file", "source_sha256", "source_format", "agency", "region", "year", "template",
+    "title", "published", "status", "status_reason",
+    # beyond SCHEMA.md's list:
+    "agency_slug", "agency_printed", "level", "source_url", "retrieved", "duplicate_of",
+)
+CELL_COLUMNS = ("report_id", "table", "row", "col", "value", "raw", "unit")
+CHECK_COLUMNS = ("report_id", "check", "severity", "table", "row", "col", "expected", "actual", "message")
+SECTION_COLUMNS = ("report_id", "section", "heading", "text")
+STATUSES = ("ok", "warnings", "failed", "unsupported", "duplicate")
+
+
+@dataclass
+class Entry:
+    """One input file and what became of it."""
+
+    source_file: str
+    sha256: str
+    format: str
+    status: str = "ok"
+    reason: str = ""
+    report: Report | None = None
+    findings: list[Finding] = field(default_factory=list)
+    report_id: str = ""
+    duplicate_of: str = ""
+
+
+def list_report_files(src: Path) -> list[Path]:
+    return sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def parse_file(path: Path, source_file: str) -> Entry:
+    """Read, extract and check one file. Never raises: every failure becomes a status and a reason."""
+    data = path.read_bytes()
+    entry = Entry(source_file, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."))
+    try:
+        report = extract_report(read_document(path))
+    except Unsupported as e:
+        entry.status, entry.reason = "unsupported", str(e)
+        return entry
+    except ReadError as e:
+        entry.status, entry.reason = "failed", str(e)
+        return entry
+    except Exception as e:  # a reader bug must not take the run down; say what happened
+        entry.status, entry.reason = "failed", f"internal error while reading: {type(e).__name__}: {e}"
+        return entry
+    entry.report = report
+    if report.template == "pre2019":
+        entry.status = "unsupported"
+        entry.reason = "pre-2019 report: the national statistics tables (2019 and 2021 formats) did not exist yet"
+    elif report.template == "unknown":
+        entry.status = "unsupported"
+        entry.reason = "not recognised as a government information disclosure annual report"
+    elif report.problem:
+        entry.status, entry.reason = "failed", report.problem
+    else:
+        entry.findings = report.findings + run_checks(report.value, report.row_ids["requests"])
+        if entry.findings:
+            entry.status = "warnings"
+            entry.reason = _findings_reason(entry.findings)
+    return entry
+
+
+def _findings_reason(findings: list[Finding]) -> str:
+    counts = Counter(f.check for f in findings)
+    errors = sum(1 for f in findings if f.severity == "error")
+    parts = ", ".join(f"{check} ×{n}" for check, n in sorted(counts.items()))
+    if errors:
+        return f"{errors} of the report's own arithmetic checks fail ({parts}); figures are recorded as printed"
+    return f"parsed with warnings ({parts})"
+
+
+def parse_corpus(
+    src: Path, out: Path, registry: Registry, progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr)
+) -> list[Entry]:
+    files = list_report_files(src)
+    entries: list[Entry] = []
+    first_by_hash: dict[str, Entry] = {}
+    step = max(1, len(files) // 20)
+    for n, path in enumerate(files, 1):
+        source_file = path.relative_to(src).as_posix()
+        earlier = first_by_hash.get(_sha256(path))
+        if earlier is not None:
+            entry = Entry(source_file, earlier.sha256, path.suffix.lower().lstrip("."), "duplicate")
+            entry.reason = f"same bytes as {earlier.source_file}"
+            entry.duplicate_of = earlier.source_file
+        else:
+            entry = parse_file(path, source_file)
+            first_by_hash[entry.sha256] = entry
+        entries.append(entry)
+        if len(files) > 50 and (n % step == 0 or n == len(files)):
+            progress(f"parse: {n}/{len(files)} files")
+    assign_report_ids(entries, registry)
+    write_csv(entries, out, registry)
+    return entries
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
+    """<agency-slug>-<year> for parsed reports (a second file for the same agency and year gets -2, -3 … in
+    source-file order); a slug of the file name for every other file."""
+    seen: Counter[str] = Counter()
+    by_file = {}
+    for entry in entries:
+        agency = _agency(entry, registry)
+        if entry.status in ("ok", "warnings") and agency and entry.report.year:
+            base = f"{registry.slug(agency)}-{entry.report.year}"
+            seen[base] += 1
+            entry.report_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        else:
+            entry.report_id = file_slug(entry.source_file)
+        by_file[entry.source_file] = entry.report_id
+    for entry in entries:
+        if entry.duplicate_of:
+            entry.duplicate_of = by_file[entry.duplicate_of]
+
+
+def _agency(entry: Entry, registry: Registry) -> str:
+    return registry.source(entry.source_file).agency or (entry.report.agency_printed if entry.report else "")
+
+
+def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    entries = sorted(entries, key=lambda e: e.report_id)
+    reports, cells, checks, sections = [], [], [], []
+    for e in entries:
+        r = e.report
+        src = registry.source(e.source_file)
+        agency = _agency(e, registry)
+        reports.append({
+            "report_id": e.report_id, "source_file": e.source_file, "source_sha256": e.sha256,
+            "source_format": e.format, "agency": agency, "region": src.region,
+            "year": r.year if r and r.year else "", "template": r.template if r else "",
+            "title": r.title if r else "", "published": r.published if r else "",
+            "status": e.status, "status_reason": e.reason,
+            "agency_slug": registry.slug(agency), "agency_printed": r.agency_printed if r else "",
+            "level": src.level, "source_url": src.source_url, "retrieved": src.retrieved,
+            "duplicate_of": e.duplicate_of,
+        })
+        if r is None:
+            continue
+        for s in r.sections:
+            sections.append({"report_id": e.report_id, "section": s.number, "heading": s.heading, "text": s.text})
+        if e.status not in ("ok", "warnings"):
+            continue
+        template = schema.TEMPLATE_BY_ID[r.template]
+        for table in schema.TABLES:
+            for row_id in r.row_ids[table]:
+                row = _row(template, table, row_id)
+                for col in row.cols:
+                    v = r.cells[(table, row_id, col.id)]
+                    cells.append({"report_id": e.report_id, "table": table, "row": row_id, "col": col.id,
+                                  "value": v.value or "", "raw": v.raw, "unit": v.unit})
+        for f in e.findings:
+            checks.append({"report_id": e.report_id, "check": f.check, "severity": f.severity, "table": f.table,
+                           "row": f.row, "col": f.col, "expected": f.expected, "actual": f.actual,
+                           "message": f.message})
+    _write(out / "reports.csv", REPORT_COLUMNS, reports)
+    _write(out / "cells.csv", CELL_COLUMNS, cells)
+    _write(out / "checks.csv", CHECK_COLUMNS, checks)
+    _write(out / "sections.csv", SECTION_COLUMNS, sections)
+
+
+def _row(template: schema.Template, table: str, row_id: str) -> schema.Row:
+    rows = schema._REQUEST_ROWS if table == "requests" else template.tables[table].rows
+    return next(r for r in rows if r.id == row_id)
+
+
+def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def summary_line(entries: list[Entry], out: Path) -> str:
+    counts = Counter(e.status for e in entries)
+    parts = ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUSES)
+    return f"parse: {len(entries)} files: {parts} → {out}"

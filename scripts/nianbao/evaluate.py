@@ -1,0 +1,96 @@
+"""Score the parser against hand-checked gold files (../shared/corpus/gold/*.json).
+
+A cell is right when its value equals the gold value (blank for null); cells the gold file lists under
+`ambiguous` are not scored. Accuracy is reported over all scored cells and over the non-zero ones alone,
+since most cells are 0 and a parser that writes 0 everywhere would look good on the first figure.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .checks import run_checks
+from .extract import extract_report
+from .readers import read_document
+
+
+@dataclass
+class Score:
+    file: str
+    cells: int = 0
+    right: int = 0
+    nonzero: int = 0
+    nonzero_right: int = 0
+    template_ok: bool = False
+    year_ok: bool = False
+    checks_ok: bool = False
+    wrong: list[str] = field(default_factory=list)
+    missed_checks: list[str] = field(default_factory=list)
+    extra_checks: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def _same(got: str | None, want) -> bool:
+    if want is None:
+        return got is None
+    return got is not None and Decimal(got) == Decimal(str(want))
+
+
+def score_file(report_path: Path, gold_path: Path) -> Score:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    score = Score(report_path.name)
+    report = extract_report(read_document(report_path))
+    score.problem = report.problem
+    score.template_ok = report.template == gold["template"]
+    score.year_ok = report.year == gold["year"]
+    ambiguous = set(gold.get("ambiguous", []))
+    for table, rows in gold["cells"].items():
+        for row, cols in rows.items():
+            for col, want in cols.items():
+                key = f"{table}.{row}.{col}"
+                if key in ambiguous:
+                    continue
+                got = report.value(table, row, col)
+                ok = _same(got, want)
+                score.cells += 1
+                score.right += ok
+                if want not in (None, 0):
+                    score.nonzero += 1
+                    score.nonzero_right += ok
+                if not ok:
+                    score.wrong.append(f"{key}: got {got!r}, want {want!r}")
+    found = {f.key for f in run_checks(report.value, report.row_ids.get("requests", ()))} if not report.problem else set()
+    expected = set(gold.get("failed_checks", []))
+    optional = set(gold.get("optional_checks", []))
+    score.missed_checks = sorted(expected - found)
+    score.extra_checks = sorted(found - expected - optional)
+    score.checks_ok = not score.missed_checks and not score.extra_checks
+    return score
+
+
+def score_corpus(reports_dir: Path, gold_dir: Path, only: set[str] | None = None) -> list[Score]:
+    scores = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        name = json.loads(gold_path.read_text(encoding="utf-8"))["file"]
+        if only is not None and name not in only:
+            continue
+        scores.append(score_file(reports_dir / name, gold_path))
+    return scores
+
+
+def summary(scores: list[Score]) -> dict:
+    cells = sum(s.cells for s in scores)
+    nonzero = sum(s.nonzero for s in scores)
+    return {
+        "files": len(scores),
+        "cells": cells,
+        "accuracy": sum(s.right for s in scores) / cells if cells else 0.0,
+        "nonzero_cells": nonzero,
+        "nonzero_accuracy": sum(s.nonzero_right for s in scores) / nonzero if nonzero else 0.0,
+        "template_right": sum(s.template_ok for s in scores),
+        "year_right": sum(s.year_ok for s in scores),
+        "checks_right": sum(s.checks_ok for s in scores),
+    }

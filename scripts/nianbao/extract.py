@@ -1,0 +1,383 @@
+"""Document → Report: template, metadata, narrative sections and the three tables as canonical cells.
+
+Template-driven: the official row labels (schema.py) are the anchors. A table row is any row of cells
+that holds numbers; its label is the last text cell before the first number. The same code therefore
+reads real HTML tables, tab-separated text, pipe tables and tables printed one cell per line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import schema
+from .checks import Finding
+from .readers import Document
+from .values import Value, parse_value
+
+
+@dataclass
+class Section:
+    number: int  # 1–6 for 一…六, 0 for the text before 一
+    heading: str
+    text: str
+
+
+@dataclass
+class Report:
+    template: str
+    year: int | None = None
+    title: str = ""
+    agency_printed: str = ""
+    published: str = ""
+    sections: list[Section] = field(default_factory=list)
+    cells: dict[tuple[str, str, str], Value] = field(default_factory=dict)
+    row_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    problem: str = ""  # why the tables could not be read; non-empty means the report failed
+
+    def value(self, table: str, row: str, col: str) -> str | None:
+        cell = self.cells.get((table, row, col))
+        return cell.value if cell else None
+
+
+def extract_report(doc: Document) -> Report:
+    rows = [[cell.strip() for cell in row] for row in doc.rows]
+    norm = [[schema.normalize(cell) for cell in row] for row in rows]
+    report = Report(template=detect_template("\n".join("".join(r) for r in norm)))
+    report.title = find_title(rows)
+    report.year = find_year(report.title, doc.text)
+    report.agency_printed = agency_from_title(report.title)
+    report.published = find_published(norm)
+    report.sections = find_sections(rows, norm)
+    if report.template in schema.TEMPLATES:
+        extract_tables(report, rows, norm)
+    return report
+
+
+# ---- template and metadata ---------------------------------------------------------------------------
+
+
+def detect_template(norm_text: str) -> str:
+    scores = {t: sum(marker in norm_text for marker in markers) for t, markers in schema.TEMPLATE_MARKERS.items()}
+    # Two markers at least: one alone (政府集中采购, say) also turns up in the narrative of older reports.
+    if max(scores.values()) >= 2:
+        return "gov2021" if scores["gov2021"] > scores["gov2019"] else "gov2019"
+    if schema.REQUESTS_TABLE_MARKER in norm_text:  # the requests table without the proactive one
+        return "gov2019"
+    if "政府信息公开" in norm_text and "年度报告" in norm_text:
+        return "pre2019"
+    return "unknown"
+
+
+_TITLE_FIELD = re.compile(r"^标题\s*[:：]\s*(.+)$")
+
+
+def find_title(rows: list[list[str]]) -> str:
+    """The report's title: a 标题 field, else the first line naming the annual report (it may wrap once)."""
+    head = [" ".join(c for c in row if c) for row in rows[:40]]
+    for line in head:
+        m = _TITLE_FIELD.match(line)
+        if m:
+            return _clean_title(m.group(1))
+    for i, line in enumerate(head):
+        flat = schema.normalize(line)
+        if "政府信息公开" in flat and len(flat) <= 60:
+            if "报告" in flat:
+                return _clean_title(line)
+            if i + 1 < len(head) and schema.normalize(head[i + 1]).startswith(("年度报告", "报告")):
+                return _clean_title(line + head[i + 1])
+    return ""
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.strip().lstrip("#").split())
+
+
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_IN_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+
+
+def find_year(title: str, text: str) -> int | None:
+    m = _YEAR_IN_TITLE.search(title) or _YEAR_IN_PERIOD.search(text)
+    return int(m.group(1)) if m else None
+
+
+def agency_from_title(title: str) -> str:
+    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", title)
+    name = re.sub(r"(关于)?(政府信息公开|政务公开).*$", "", name)
+    return schema.normalize(name).strip("的")
+
+
+_PUBLISHED_FIELD = re.compile(r"^(?:发布时间|发布日期|成文日期)[:：]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_DATE_LINE = re.compile(r"^\(?(\d{4})年(\d{1,2})月(\d{1,2})日\)?$")
+
+
+def find_published(norm: list[list[str]]) -> str:
+    """A 发布日期 field, else the last date that stands on a line of its own (the signature date)."""
+    found = ""
+    for row in norm:
+        line = "".join(row)
+        m = _PUBLISHED_FIELD.match(line)
+        if m:
+            return _iso(*m.groups())
+        m = _DATE_LINE.match(line)
+        if m:
+            found = _iso(*m.groups())
+    return found
+
+
+def _iso(y: str, m: str, d: str) -> str:
+    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+
+
+# ---- narrative sections ------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^([一二三四五六])、")
+_INLINE_HEADING = re.compile(
+    r"([一二三四五六])、(总体情况|概述|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+    r"政府信息公开行政(?:法)?复议.{0,2}行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项)"
+)
+# 一、本年新收… and its siblings are rows of the requests table, even when a converter makes them headings.
+_TABLE_ROW_HEADING = re.compile(r"^[一二三四]、(本年新收|上年结转|本年度办理结果|结转下年度)")
+_TABLE_SECTION = re.compile("|".join(schema.TABLE_HEADINGS.values()))
+
+
+def find_sections(rows: list[list[str]], norm: list[list[str]]) -> list[Section]:
+    """Split the narrative at its 一、…六、 headings. Table rows are left out: they are data, not prose."""
+    sections = [Section(0, "", "")]
+    body: list[list[str]] = [[]]
+    for cells, ncells in zip(rows, norm):
+        if len(cells) == 1:
+            m = _HEADING.match(ncells[0])
+            if m and len(ncells[0]) <= 40 and not _TABLE_ROW_HEADING.search(ncells[0]):
+                sections.append(Section(schema.SECTION_NUMERALS.index(m.group(1)) + 1, cells[0], ""))
+                body.append([])
+                continue
+            body[-1].append(cells[0])
+    if len(sections) == 1 and body[0]:  # no heading on a line of its own: headings run inline
+        return _inline_sections(" ".join(body[0]))
+    for section, lines in zip(sections, body):
+        if _TABLE_SECTION.search(schema.normalize(section.heading)):
+            lines = [line for line in lines if len(line) >= 20 and re.search("[。，；]", line)]
+        section.text = "\n".join(lines)
+    return [s for s in sections if s.text or s.number]
+
+
+def _inline_sections(text: str) -> list[Section]:
+    parts = _INLINE_HEADING.split(text)
+    sections = [Section(0, "", parts[0].strip())]
+    for i in range(1, len(parts) - 2, 3):
+        number, heading, body = parts[i], parts[i + 1], parts[i + 2]
+        if _TABLE_SECTION.search(heading):  # run-together table cells, not prose
+            body = ""
+        sections.append(Section(schema.SECTION_NUMERALS.index(number) + 1, f"{number}、{heading}", body.strip()))
+    return [s for s in sections if s.text or s.number]
+
+
+# ---- tables -------------------------------------------------------------------------------------------
+
+REQUEST_LABELS = schema.Table("requests", "", schema._REQUEST_ROWS)  # every row label, either template
+_TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.,+\-])\s+((?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+)$")
+_RUN_TOGETHER = re.compile(schema.REQUESTS_TABLE_MARKER + r"\s*\d[\d ]{7,}")
+MIN_UNLABELLED_VALUES = 4  # a row of values without a label must be a row, not a stray number
+
+
+def extract_tables(report: Report, rows: list[list[str]], norm: list[list[str]]) -> None:
+    template = schema.TEMPLATE_BY_ID[report.template]
+    spans = find_table_spans(norm)
+    if spans is None:
+        flat = unicodedata.normalize("NFKC", "\n".join("".join(r) for r in rows))
+        if _RUN_TOGETHER.search(flat):
+            report.problem = (
+                "table cells are printed run together with no separator (e.g. 21710000218); "
+                "splitting them needs the template's arithmetic, which is not implemented yet"
+            )
+        else:
+            report.problem = "the requests table (三、收到和处理政府信息公开申请情况) was not found"
+        return
+    _extract_labelled(report, template.tables["proactive"], rows[spans["proactive"]], fill_gaps=False)
+    _extract_labelled(report, template.tables["requests"], rows[spans["requests"]], fill_gaps=True)
+    _extract_appeals(report, rows[spans["appeals"]])
+
+
+def find_table_spans(norm: list[list[str]]) -> dict[str, slice] | None:
+    """Where each table's part of the report starts and ends, from the table headings on lines of their own."""
+    found: dict[str, list[int]] = {t: [] for t in schema.TABLE_HEADINGS}
+    for i, row in enumerate(norm):
+        line = "".join(row)
+        if len(row) == 1 and len(line) <= 40:
+            for table, pattern in schema.TABLE_HEADINGS.items():
+                if re.search(pattern, schema.strip_numbering(line)):
+                    found[table].append(i)
+    if not found["requests"]:
+        return None
+    # The first heading of each kind: converters sometimes repeat a heading as a table caption.
+    first_proactive = found["proactive"][0] if found["proactive"] else -1
+    requests = next((i for i in found["requests"] if i > first_proactive), found["requests"][0])
+    proactive = next((i for i in found["proactive"] if i < requests), 0)
+    appeals = next((i for i in found["appeals"] if i > requests), len(norm))
+    end = next(
+        (
+            i
+            for i in range(appeals + 1, len(norm))
+            if len(norm[i]) == 1 and len(norm[i][0]) <= 30 and re.search(schema.AFTER_TABLES_HEADING, norm[i][0])
+        ),
+        len(norm),
+    )
+    return {
+        "proactive": slice(proactive, requests),
+        "requests": slice(requests, appeals),
+        "appeals": slice(appeals, end),
+    }
+
+
+def split_cell(cell: str) -> list[str]:
+    """'行政许可 97' → ['行政许可', '97']: a label and its numbers printed in one cell or line."""
+    m = _TRAILING_NUMBERS.match(cell.strip())
+    return [m.group(1).strip(), *m.group(2).split()] if m else [cell]
+
+
+@dataclass
+class _DataRow:
+    row: schema.Row | None
+    values: list[Value]
+
+
+def _data_rows(table: schema.Table, rows: list[list[str]]) -> list[_DataRow]:
+    """Rows that hold numbers, with the template row their label names (None for a row printed without one)."""
+    out = []
+    for cells in rows:
+        cells = [part for cell in cells for part in split_cell(cell)]
+        values = [parse_value(c) for c in cells]
+        first_number = next((i for i, v in enumerate(values) if v.value is not None), None)
+        if first_number is None:
+            continue
+        label_at = next((i for i in range(first_number - 1, -1, -1) if not values[i].readable), None)
+        tail = _trim(values[(label_at + 1 if label_at is not None else 0) :])
+        if label_at is None:
+            if sum(v.value is not None for v in tail) >= MIN_UNLABELLED_VALUES:
+                out.append(_DataRow(None, tail))
+            continue
+        row = schema.match_row(table, schema.normalize(cells[label_at]))
+        if row is not None:
+            out.append(_DataRow(row, tail))
+    return out
+
+
+def _trim(values: list[Value]) -> list[Value]:
+    while values and values[-1].blank and not values[-1].raw:
+        values = values[:-1]
+    return values
+
+
+def _extract_labelled(report: Report, table: schema.Table, rows: list[list[str]], fill_gaps: bool) -> None:
+    labels = REQUEST_LABELS if table.id == "requests" else table
+    data = _data_rows(labels, rows)
+    row_ids = _rows_used(table, {d.row.id for d in data if d.row})
+    report.row_ids[table.id] = row_ids
+    placed: dict[str, list[Value]] = {}
+    pending: list[_DataRow] = []
+    last = -1
+    for d in data + [_DataRow(None, [])]:  # a sentinel closes the last gap
+        at_end = d.row is None and not d.values
+        if d.row is None and not at_end:
+            pending.append(d)
+            continue
+        if at_end:
+            index = len(row_ids)
+        elif d.row.id not in row_ids:
+            continue
+        else:
+            index = row_ids.index(d.row.id)
+        if pending:
+            gap = [r for r in row_ids[last + 1 : index] if r not in placed]
+            if fill_gaps and len(gap) == len(pending):
+                for row_id, p in zip(gap, pending):
+                    placed[row_id] = p.values
+            else:
+                report.findings.append(
+                    Finding(
+                        "unplaced_row",
+                        "warning",
+                        table.id,
+                        message=f"{len(pending)} row(s) of numbers without a label could not be matched to the "
+                        f"template's rows ({len(gap)} unlabelled row(s) expected there); left blank",
+                    )
+                )
+            pending = []
+        if at_end:
+            break
+        if d.row.id in placed:
+            report.findings.append(
+                Finding("duplicate_row", "warning", table.id, d.row.id, message="row printed twice; the first is kept")
+            )
+        else:
+            placed[d.row.id] = d.values
+        last = max(last, index)
+    for row_id in row_ids:
+        row = table.row(row_id) if row_id in {r.id for r in table.rows} else REQUEST_LABELS.row(row_id)
+        _place(report, table.id, row, placed.get(row_id, []))
+
+
+def _rows_used(table: schema.Table, labelled: set[str]) -> tuple[str, ...]:
+    """The template's rows; a report printing （六）其他处理 as one row uses `other` for its three sub-rows."""
+    ids = [r.id for r in table.rows]
+    if table.id != "requests":
+        return tuple(ids)
+    subrows = set(schema.OTHER_SUBROWS)
+    if "other" in labelled and not labelled & subrows:
+        first = min(ids.index(r) for r in subrows if r in ids) if subrows & set(ids) else ids.index("other")
+        ids = [r for r in ids if r not in subrows and r != "other"]
+        ids.insert(first, "other")
+    elif labelled & subrows and "other" in ids:
+        at = ids.index("other")
+        ids[at : at + 1] = list(schema.OTHER_SUBROWS)
+    return tuple(ids)
+
+
+def _place(report: Report, table: str, row: schema.Row, values: list[Value]) -> None:
+    """Left-align a row's printed values with the template's columns; missing cells stay blank."""
+    for i, col in enumerate(row.cols):
+        value = values[i] if i < len(values) else Value("", None)
+        report.cells[(table, row.id, col.id)] = value
+        if not value.readable:
+            report.findings.append(
+                Finding("unreadable_cell", "warning", table, row.id, col.id, actual=value.raw,
+                        message=f"cell text '{value.raw}' is not a number; left blank")
+            )
+    if len(values) > len(row.cols) and any(not v.blank for v in values[len(row.cols) :]):
+        report.findings.append(
+            Finding("extra_cells", "warning", table, row.id,
+                    message=f"row prints {len(values)} cells where the template has {len(row.cols)}; extra cells ignored")
+        )
+
+
+def _extract_appeals(report: Report, rows: list[list[str]]) -> None:
+    """The appeals table is one line of 15 numbers in print, wherever the converter broke it."""
+    values: list[Value] = []
+    for cells in rows:
+        cells = [part for cell in cells for part in split_cell(cell)]
+        parsed = [parse_value(c) for c in cells]
+        if not any(v.value is not None for v in parsed):
+            continue
+        last_text = max((i for i, v in enumerate(parsed) if not v.readable), default=-1)
+        values.extend(parsed[last_text + 1 :])
+    width = len(schema.APPEAL_COLS)
+    size = len(schema.APPEALS.rows) * width
+    if len(values) > size:
+        values = _trim(values)
+    while len(values) > size and values[0].blank:
+        values = values[1:]
+    if len(values) != size:
+        report.findings.append(
+            Finding("appeals_shape", "warning", "appeals",
+                    message=f"the appeals table prints {len(values)} cells where the template has {size}"
+                    + ("; left blank" if len(values) > size else "; the missing cells are left blank"))
+        )
+        if len(values) > size:
+            values = []
+    report.row_ids["appeals"] = tuple(r.id for r in schema.APPEALS.rows)
+    for i, row in enumerate(schema.APPEALS.rows):
+        _place(report, "appeals", row, values[i * width : (i + 1) * width])

@@ -1,0 +1,72 @@
+"""HTML pages: paragraphs become one-cell rows, table rows keep their cells (colspan and rowspan as printed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from . import Document, ReadError, reader
+from .encoding import decode
+
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "pre", "blockquote", "tr", "br"}
+_SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe"}
+
+
+@reader(".html", ".htm")
+def read_html(path: Path, data: bytes) -> Document:
+    soup = BeautifulSoup(decode(data), "html.parser")
+    rows: list[list[str]] = []
+    line: list[str] = []
+
+    def flush():
+        text = " ".join("".join(line).split())
+        if text:
+            rows.append([text])
+        line.clear()
+
+    def walk(node: Tag):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
+                    continue
+                line.append(str(child))
+            elif isinstance(child, Tag):
+                name = child.name.lower()
+                if name in _SKIP:
+                    continue
+                if name == "table":
+                    flush()
+                    rows.extend(_table_rows(child))
+                elif name in _BLOCKS:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+
+    walk(soup)
+    flush()
+    if not rows:
+        raise ReadError("HTML page has no text")
+    return Document(path, "html", rows)
+
+
+def _table_rows(table: Tag) -> list[list[str]]:
+    """Rows of a table, each cell once (a colspan cell is not repeated). Nested tables come out as their own rows."""
+    out: list[list[str]] = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        cells = []
+        for cell in tr.find_all(["td", "th"]):
+            if cell.find_parent("tr") is not tr:
+                continue
+            nested = cell.find("table")
+            if nested is not None:
+                out.extend(_table_rows(nested))
+                nested.extract()
+            cells.append(" ".join(cell.get_text("").split()))
+        if any(cells):
+            out.append(cells)
+    return out

@@ -1,0 +1,63 @@
+"""Plain text and Markdown: tab-separated rows, pipe tables, and one-cell-per-line tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import Document, reader
+from .encoding import decode
+
+_PIPE_SEPARATOR = re.compile(r"^:?-{3,}:?$")
+_ONE_CELL_LINE = re.compile(r"^\t[^\t]*$")
+_NUMBER_LIKE = re.compile(r"^[-+]?[\d.,]+$")
+
+
+@reader(".txt", ".md", ".markdown")
+def read_text(path: Path, data: bytes) -> Document:
+    lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Document(path, path.suffix.lower().lstrip("."), rows_from_lines(lines))
+
+
+def rows_from_lines(lines: list[str]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    block: list[str] = []  # cells of a table printed one cell per tab-indented line
+
+    def end_block():
+        if len(block) > 1:
+            rows.append(list(block))
+        elif block:
+            rows.append([block[0]] if block[0] else [])
+        block.clear()
+
+    for line in lines:
+        if _ONE_CELL_LINE.match(line):
+            block.append(line[1:].strip())
+            continue
+        end_block()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not all(_PIPE_SEPARATOR.match(c) for c in cells if c):
+                rows.append(cells)
+        elif "\t" in line:
+            rows.append(_drop_merged_blanks([c.strip() for c in line.rstrip().split("\t")]))
+        else:
+            rows.append([stripped.lstrip("#").strip()])
+    end_block()
+    return [row for row in rows if any(row)]
+
+
+def _drop_merged_blanks(cells: list[str]) -> list[str]:
+    """Word prints a merged label cell as a label followed by empty fields; drop those fields.
+
+    Empty fields at the start of a line, or after a number, are real blank cells and stay.
+    """
+    out: list[str] = []
+    for cell in cells:
+        if not cell and out and out[-1] and not _NUMBER_LIKE.match(out[-1]):
+            continue
+        out.append(cell)
+    return out
