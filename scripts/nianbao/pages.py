@@ -1,0 +1,338 @@
+"""The pages stage: data/csv/*.csv (and the registry) → Markdown pages, charts and downloads under docs/.
+
+Reads the CSV files only, never the parser, so the site shows exactly the published data. Report text
+is untrusted: every page goes through Jinja2 with autoescape on, and report text only ever lands inside
+raw HTML blocks, where Markdown does not interpret it. Files are rewritten only when their content
+changes, and generated files that are no longer produced are removed.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import paths, schema
+from .charts import Chart, bar_chart, line_chart
+
+HAND_WRITTEN = ("about.md", "assets")  # everything else under docs/ is generated
+LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
+STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
+                 "duplicate": "重复文件"}
+SMALL_NUMBER = 10  # a rate built on fewer requests than this carries a caveat
+
+
+@dataclass
+class Figures:
+    """The key figures of one report, as used on summary tables (totals fall back to the sum of parts)."""
+
+    new_received: Decimal | None
+    handled: Decimal | None
+    disclosed: Decimal | None
+    refused: Decimal | None
+    review: Decimal | None
+    suits: Decimal | None
+    errors: int
+
+    @property
+    def disclosure_rate(self) -> Decimal | None:
+        if self.handled and self.disclosed is not None:
+            return self.disclosed / self.handled
+        return None
+
+
+@dataclass
+class ReportPage:
+    meta: dict
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+    sections: pd.DataFrame
+    figures: Figures
+    agency_name: str
+    url: str  # relative to the site root, e.g. "panzhihua-nddo/2019/"
+    charts: list[Chart] = field(default_factory=list)
+
+
+class PageWriter:
+    """Writes generated files, skipping those whose content is unchanged, and removes stale ones."""
+
+    def __init__(self, docs: Path):
+        self.docs = docs
+        self.written: set[Path] = set()
+        self.changed = 0
+
+    def write(self, rel: str, content: str | bytes) -> None:
+        path = self.docs / rel
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.written.add(path)
+        if path.exists() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.changed += 1
+
+    def remove_stale(self) -> int:
+        removed = 0
+        for path in sorted(self.docs.rglob("*"), reverse=True):
+            rel = path.relative_to(self.docs)
+            if rel.parts[0] in HAND_WRITTEN:
+                continue
+            if path.is_file() and path not in self.written:
+                path.unlink()
+                removed += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        return removed
+
+
+def load_csv(csv_dir: Path) -> dict[str, pd.DataFrame]:
+    missing = [name for name in paths.CSV_FILES if not (csv_dir / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{csv_dir} lacks {', '.join(missing)}: run `invoke parse` first")
+    return {
+        name.removesuffix(".csv"): pd.read_csv(csv_dir / name, dtype=str, keep_default_na=False)
+        for name in paths.CSV_FILES
+    }
+
+
+def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir: Path = paths.REPORTS,
+                agencies_csv: Path = paths.AGENCIES, cache: Path = paths.ROOT / ".cache" / "charts") -> str:
+    data = load_csv(csv_dir)
+    agencies = pd.read_csv(agencies_csv, dtype=str, keep_default_na=False) if agencies_csv.exists() else None
+    names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
+    env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(num=format_number, pct=format_rate)
+    env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER)
+    out = PageWriter(docs)
+
+    reports = data["reports"]
+    parsed = reports[reports["status"].isin(["ok", "warnings"])]
+    cells_by_report = dict(tuple(data["cells"].groupby("report_id", sort=False)))
+    checks_by_report = dict(tuple(data["checks"].groupby("report_id", sort=False)))
+    sections_by_report = dict(tuple(data["sections"].groupby("report_id", sort=False)))
+    empty = {k: data[k].iloc[0:0] for k in ("cells", "checks", "sections")}
+
+    pages: list[ReportPage] = []
+    for meta in parsed.to_dict("records"):
+        rid = meta["report_id"]
+        cells = cells_by_report.get(rid, empty["cells"])
+        checks = checks_by_report.get(rid, empty["checks"])
+        page = ReportPage(
+            meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(cells, checks),
+            names.get(meta["agency_slug"], meta["agency"]), report_url(meta),
+        )
+        page.charts = report_charts(page, cache)
+        pages.append(page)
+        out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
+            p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir)))
+        out.write(page.url.rstrip("/") + ".csv", page_data_csv(cells))
+
+    by_agency: dict[str, list[ReportPage]] = {}
+    for page in sorted(pages, key=lambda p: p.meta["year"]):
+        by_agency.setdefault(page.meta["agency_slug"], []).append(page)
+    other_files = reports[~reports["status"].isin(["ok", "warnings"])]
+    agency_rows = []
+    for slug, agency_pages in sorted(by_agency.items()):
+        files = other_files[other_files["agency_slug"] == slug].sort_values("year").to_dict("records")
+        chart = agency_chart(agency_pages, cache)
+        out.write(f"{slug}/index.md", env.get_template("agency.md.j2").render(
+            name=names.get(slug, agency_pages[0].agency_name), pages=agency_pages, files=files, chart=chart,
+            printed_names=sorted({p.meta["agency_printed"] for p in agency_pages if p.meta["agency_printed"]})))
+        agency_rows.append({"slug": slug, "name": names.get(slug, agency_pages[0].agency_name), "pages": agency_pages})
+
+    years = sorted({p.meta["year"] for p in pages}, reverse=True)
+    for year in years:
+        year_pages = sorted((p for p in pages if p.meta["year"] == year), key=lambda p: p.agency_name)
+        out.write(f"years/{year}.md", env.get_template("year.md.j2").render(year=year, pages=year_pages))
+    out.write("years/index.md", env.get_template("years.md.j2").render(
+        years=[(y, sum(p.meta["year"] == y for p in pages)) for y in years]))
+    out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
+    out.write("compare.md", env.get_template("compare.md.j2").render(
+        pages=sorted(pages, key=lambda p: (p.meta["year"], p.agency_name))))
+
+    for name in paths.CSV_FILES:
+        out.write(f"downloads/{name}", (csv_dir / name).read_bytes())
+    out.write("data.md", env.get_template("data.md.j2").render(
+        counts=reports["status"].value_counts().to_dict(), total=len(reports), templates=schema.TEMPLATE_BY_ID,
+        files=paths.CSV_FILES, unparsed=other_files.to_dict("records")))
+    out.write("index.md", env.get_template("index.md.j2").render(
+        pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
+        agencies=len(by_agency), years=years, total=len(reports),
+        requests=sum((p.figures.new_received or 0) for p in pages)))
+    removed = out.remove_stale()
+    return f"pages: {len(pages)} report pages, {len(by_agency)} agencies, {len(years)} years; " \
+           f"{out.changed} files written, {removed} stale removed → {docs}"
+
+
+def report_url(meta: dict) -> str:
+    """'panzhihua-nddo-2019' → 'panzhihua-nddo/2019/': stable, ASCII, one folder per agency."""
+    rid, slug = meta["report_id"], meta["agency_slug"]
+    return f"{slug}/{rid[len(slug) + 1:]}/"
+
+
+# ---- figures ------------------------------------------------------------------------------------------
+
+
+def _dec(value: str) -> Decimal | None:
+    return Decimal(value) if value not in ("", None) else None
+
+
+def cell_lookup(cells: pd.DataFrame) -> dict[tuple[str, str, str], str]:
+    return {(t, r, c): v for t, r, c, v in zip(cells["table"], cells["row"], cells["col"], cells["value"])}
+
+
+def row_total(cells: dict, table: str, row: str) -> Decimal | None:
+    """The printed 总计 of a row, or the sum of its parts where the report left 总计 blank."""
+    printed = _dec(cells.get((table, row, "total"), ""))
+    if printed is not None:
+        return printed
+    parts = [_dec(v) for (t, r, c), v in cells.items() if t == table and r == row and c != "total"]
+    parts = [p for p in parts if p is not None]
+    return sum(parts, Decimal(0)) if parts else None
+
+
+def _sum(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def key_figures(cells: pd.DataFrame, checks: pd.DataFrame) -> Figures:
+    c = cell_lookup(cells)
+    rows = list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
+    return Figures(
+        new_received=row_total(c, "requests", "new_received"),
+        handled=row_total(c, "requests", "total_handled"),
+        disclosed=_sum([row_total(c, "requests", "granted"), row_total(c, "requests", "partially_granted")]),
+        refused=_sum(row_total(c, "requests", r) for r in rows if r.startswith("denied_")),
+        review=row_total(c, "appeals", "review"),
+        suits=_sum([row_total(c, "appeals", "suit_direct"), row_total(c, "appeals", "suit_after_review")]),
+        errors=int((checks["severity"] == "error").sum()) if len(checks) else 0,
+    )
+
+
+def format_number(value) -> str:
+    if value is None or value == "":
+        return ""
+    d = Decimal(value) if not isinstance(value, Decimal) else value
+    return f"{d:,f}".rstrip("0").rstrip(".") if d != d.to_integral() else f"{int(d):,}"
+
+
+def format_rate(value) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+# ---- tables as printed -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    label: str
+    cells: list[dict]  # {"value": str, "raw": str, "unit": str}
+    depth: int = 0
+    group: bool = False
+
+
+def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
+    """The three tables in template order with the official labels, ready for the page template."""
+    template = schema.TEMPLATE_BY_ID[template_id]
+    index = {(t, r, c): {"value": v, "raw": raw, "unit": u}
+             for t, r, c, v, raw, u in zip(cells["table"], cells["row"], cells["col"], cells["value"],
+                                           cells["raw"], cells["unit"])}
+    tables = {}
+    for table_id in schema.TABLES:
+        table = template.tables[table_id]
+        row_ids = list(dict.fromkeys(r for (t, r, _) in index if t == table_id))
+        labels = {r.id: r for r in (schema._REQUEST_ROWS if table_id == "requests" else table.rows)}
+        rows: list[TableRow] = []
+        header: tuple = ()
+        shown_groups = set()
+        for row_id in row_ids:
+            row = labels[row_id]
+            if table_id == "proactive" and row.cols != header:  # the proactive table changes columns per row group
+                header = row.cols
+                rows.append(TableRow("信息内容", [{"value": c.label} for c in row.cols], group=True))
+            depth = 0
+            if table_id == "requests" and row_id in schema.OUTCOME_ROWS:
+                depth = 1
+                if "三、本年度办理结果" not in shown_groups:
+                    shown_groups.add("三、本年度办理结果")
+                    rows.append(TableRow("三、本年度办理结果", [], group=True))
+                for prefix, heading in schema.OUTCOME_GROUPS:
+                    if row_id.startswith(prefix) and row_id != "other":
+                        depth = 2
+                        if heading not in shown_groups:
+                            shown_groups.add(heading)
+                            rows.append(TableRow(heading, [], depth=1, group=True))
+            rows.append(TableRow(row.label, [index[(table_id, row_id, c.id)] for c in row.cols], depth))
+        cols = [] if table_id == "proactive" else [c.label for c in labels[row_ids[0]].cols] if row_ids else []
+        tables[table_id] = {"title": table.title, "cols": cols, "rows": rows}
+    return tables
+
+
+def page_data_csv(cells: pd.DataFrame) -> str:
+    return cells.to_csv(index=False, lineterminator="\n")
+
+
+def copy_source(out: PageWriter, meta: dict, reports_dir: Path) -> str:
+    """Offer the source file for download. HTML is served as text: a report's markup must never run here."""
+    src = reports_dir / meta["source_file"]
+    if not src.exists():
+        return ""
+    name = meta["source_file"] + (".txt" if src.suffix.lower() in (".html", ".htm") else "")
+    out.write(f"sources/{name}", src.read_bytes())
+    return f"sources/{name}"
+
+
+# ---- charts -----------------------------------------------------------------------------------------------
+
+OUTCOME_CATEGORIES = (
+    ("予以公开", ("granted",)),
+    ("部分公开", ("partially_granted",)),
+    ("不予公开", ("denied_",)),
+    ("无法提供", ("unavailable_",)),
+    ("不予处理", ("rejected_",)),
+    ("其他处理", ("other",)),
+)
+
+
+def report_charts(page: ReportPage, cache: Path) -> list[Chart]:
+    """How requests were answered and who asked; drawn only when the report has requests to show."""
+    c = cell_lookup(page.cells)
+    rows = list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
+    charts = []
+    outcomes = pd.DataFrame([
+        {"category": name, "count": float(_sum(row_total(c, "requests", r) for r in rows
+                                               if any(r.startswith(p) for p in prefixes)) or 0)}
+        for name, prefixes in OUTCOME_CATEGORIES
+    ])
+    agency, year = page.agency_name, page.meta["year"]
+    if outcomes["count"].sum() > 0:
+        charts.append(bar_chart(
+            outcomes, f"{year} 年申请办理结果", f"{agency} {year} 年办理的政府信息公开申请按办理结果分类的件数。", cache))
+    applicants = pd.DataFrame([
+        {"category": col.label, "count": float(_dec(c.get(("requests", "new_received", col.id), "")) or 0)}
+        for col in schema.REQUEST_COLS[:-1]
+    ])
+    if applicants["count"].sum() > 0:
+        charts.append(bar_chart(
+            applicants, f"{year} 年新收申请的申请人", f"{agency} {year} 年新收政府信息公开申请按申请人类型分类的件数。", cache))
+    return charts
+
+
+def agency_chart(pages: list[ReportPage], cache: Path) -> Chart | None:
+    if len(pages) < 2:
+        return None
+    series = (("新收申请", "new_received"), ("办结总计", "handled"), ("予以公开+部分公开", "disclosed"))
+    data = pd.DataFrame([
+        {"year": p.meta["year"], "series": name, "count": float(getattr(p.figures, attr))}
+        for p in pages for name, attr in series if getattr(p.figures, attr) is not None
+    ])
+    if data.empty:
+        return None
+    name = pages[0].agency_name
+    return line_chart(data, "历年申请与办理", f"{name} 各年度新收申请、办结总计和予以公开加部分公开的件数。", cache)

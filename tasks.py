@@ -1,0 +1,58 @@
+"""Invoke tasks: thin glue over the stages in scripts/nianbao. `invoke --list` shows them."""
+
+from pathlib import Path
+
+from invoke import task
+
+from nianbao import paths
+
+
+@task(help={"src": "folder of report files", "out": "folder for the CSV files"})
+def parse(c, src=str(paths.REPORTS), out=str(paths.CSV)):
+    """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv."""
+    from nianbao.dataset import parse_corpus, summary_line
+    from nianbao.registry import Registry
+
+    entries = parse_corpus(Path(src), Path(out), Registry.load(paths.SOURCES, paths.AGENCIES))
+    print(summary_line(entries, Path(out)))
+
+
+@task(help={"csv": "folder of the CSV files", "docs": "MkDocs docs folder to write into"})
+def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
+    """Generate the Markdown pages, charts and downloads under docs/ from the CSV files."""
+    from nianbao.pages import build_pages
+
+    print(build_pages(Path(csv), Path(docs)))
+
+
+@task(pre=[parse, pages])
+def build(c):
+    """Parse, generate pages, then build the site into site/ (mkdocs --strict)."""
+    c.run(f"mkdocs build --strict --config-file {paths.MKDOCS_YML}", pty=False)
+
+
+@task(pre=[parse, pages])
+def serve(c, port=8000):
+    """Build and preview the site at http://127.0.0.1:PORT/."""
+    c.run(f"mkdocs serve --config-file {paths.MKDOCS_YML} --dev-addr 127.0.0.1:{port}", pty=False)
+
+
+@task
+def test(c):
+    """Run the whole test suite."""
+    c.run("python -m pytest", pty=False)
+
+
+@task
+def score(c):
+    """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells)."""
+    from nianbao.evaluate import score_corpus, summary
+
+    if not paths.GOLD.is_dir():
+        raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
+    scores = score_corpus(paths.CORPUS_REPORTS, paths.GOLD)
+    for s in scores:
+        flag = "" if s.template_ok and s.year_ok and s.checks_ok and s.right == s.cells else "  <-"
+        print(f"{s.file:34} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
+              f"{s.problem[:50]}{flag}")
+    print(summary(scores))
