@@ -6,6 +6,8 @@ from invoke import task
 
 from nianbao import paths
 
+QUIET_MATERIAL = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every build
+
 
 @task(help={"src": "folder of report files", "out": "folder for the CSV files"})
 def parse(c, src=str(paths.REPORTS), out=str(paths.CSV)):
@@ -28,13 +30,13 @@ def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
 @task(pre=[parse, pages])
 def build(c):
     """Parse, generate pages, then build the site into site/ (mkdocs --strict)."""
-    c.run(f"mkdocs build --strict --config-file {paths.MKDOCS_YML}", pty=False)
+    c.run(f"mkdocs build --strict --config-file {paths.MKDOCS_YML}", env=QUIET_MATERIAL, pty=False)
 
 
 @task(pre=[parse, pages])
 def serve(c, port=8000):
     """Build and preview the site at http://127.0.0.1:PORT/."""
-    c.run(f"mkdocs serve --config-file {paths.MKDOCS_YML} --dev-addr 127.0.0.1:{port}", pty=False)
+    c.run(f"mkdocs serve --config-file {paths.MKDOCS_YML} --dev-addr 127.0.0.1:{port}", env=QUIET_MATERIAL, pty=False)
 
 
 @task

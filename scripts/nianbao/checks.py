@@ -39,6 +39,10 @@ def _num(value: str | None) -> Decimal:
         return Decimal(0)
 
 
+def _printed(value: str | None) -> str:
+    return f"印为 {value}" if value else "空白（按 0 计）"
+
+
 def _fmt(d: Decimal) -> str:
     return str(d.normalize()) if d != d.to_integral() else str(int(d))
 
@@ -64,7 +68,8 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
         if total != printed:
             findings.append(Finding(
                 "outcomes_sum", "error", "requests", col=col.id, expected=_fmt(total), actual=_fmt(printed),
-                message=f"{col.label}：各项办理结果之和为 {_fmt(total)}，但（七）总计印为 {_fmt(printed)}",
+                message=f"{col.label}：各项办理结果之和为 {_fmt(total)}，"
+                        f"但（七）总计{_printed(value('requests', 'total_handled', col.id))}",
             ))
     for row_id in request_rows:
         parts = sum((req(row_id, c.id) for c in schema.REQUEST_COLS[:-1]), Decimal(0))
@@ -73,7 +78,7 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
             label = next(r.label for r in schema._REQUEST_ROWS if r.id == row_id)
             findings.append(Finding(
                 "row_total", "error", "requests", row=row_id, expected=_fmt(parts), actual=_fmt(printed),
-                message=f"「{label}」：六类申请人之和为 {_fmt(parts)}，但总计印为 {_fmt(printed)}",
+                message=f"「{label}」：六类申请人之和为 {_fmt(parts)}，但总计{_printed(value('requests', row_id, 'total'))}",
             ))
     for row in schema.APPEALS.rows:
         parts = sum((_num(value("appeals", row.id, c.id)) for c in schema.APPEAL_COLS[:-1]), Decimal(0))
@@ -81,6 +86,7 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
         if parts != printed:
             findings.append(Finding(
                 "appeals_total", "error", "appeals", row=row.id, expected=_fmt(parts), actual=_fmt(printed),
-                message=f"{row.label}：维持、纠正、其他、尚未审结之和为 {_fmt(parts)}，但总计印为 {_fmt(printed)}",
+                message=f"{row.label}：维持、纠正、其他、尚未审结之和为 {_fmt(parts)}，"
+                        f"但总计{_printed(value('appeals', row.id, 'total'))}",
             ))
     return findings

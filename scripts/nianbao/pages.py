@@ -8,13 +8,15 @@ changes, and generated files that are no longer produced are removed.
 
 from __future__ import annotations
 
-import sys
+import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from . import paths, schema
 from .charts import Chart, bar_chart, line_chart
@@ -106,7 +108,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=format_number, pct=format_rate)
+    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string)
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER)
     out = PageWriter(docs)
 
@@ -124,7 +126,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         checks = checks_by_report.get(rid, empty["checks"])
         page = ReportPage(
             meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(cells, checks),
-            names.get(meta["agency_slug"], meta["agency"]), report_url(meta),
+            names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
         )
         page.charts = report_charts(page, cache)
         pages.append(page)
@@ -138,6 +140,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     other_files = reports[~reports["status"].isin(["ok", "warnings"])]
     agency_rows = []
     for slug, agency_pages in sorted(by_agency.items()):
+        if not slug:
+            continue
         files = other_files[other_files["agency_slug"] == slug].sort_values("year").to_dict("records")
         chart = agency_chart(agency_pages, cache)
         out.write(f"{slug}/index.md", env.get_template("agency.md.j2").render(
@@ -172,6 +176,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
 def report_url(meta: dict) -> str:
     """'panzhihua-nddo-2019' → 'panzhihua-nddo/2019/': stable, ASCII, one folder per agency."""
     rid, slug = meta["report_id"], meta["agency_slug"]
+    if not slug:  # agency unknown: the report still gets a page, outside any agency's folder
+        return f"reports/{rid}/"
     return f"{slug}/{rid[len(slug) + 1:]}/"
 
 
@@ -220,6 +226,16 @@ def format_number(value) -> str:
         return ""
     d = Decimal(value) if not isinstance(value, Decimal) else value
     return f"{d:,f}".rstrip("0").rstrip(".") if d != d.to_integral() else f"{int(d):,}"
+
+
+_MARKUP_CHARS = re.compile(r"""[<>&"'`\\\s]+""")
+
+
+def yaml_string(value: str) -> Markup:
+    """A front-matter value. The theme prints front matter into <title> and <meta content="…"> without
+    escaping it, so characters that could open markup or close the attribute are dropped here; a JSON
+    string is valid YAML and keeps Chinese readable."""
+    return Markup(json.dumps(_MARKUP_CHARS.sub(" ", str(value)).strip(), ensure_ascii=False))
 
 
 def format_rate(value) -> str:

@@ -1,0 +1,72 @@
+import csv
+import shutil
+
+from nianbao import paths
+from nianbao.dataset import parse_corpus
+from nianbao.registry import Registry
+
+
+def read(path):
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def registry():
+    return Registry.load(paths.SOURCES, paths.AGENCIES)
+
+
+def test_every_file_has_one_line_and_parsed_reports_have_cells(corpus_copy, tmp_path):
+    out = tmp_path / "csv"
+    entries = parse_corpus(corpus_copy, out, registry())
+    reports = read(out / "reports.csv")
+    assert sorted(r["source_file"] for r in reports) == sorted(p.name for p in corpus_copy.iterdir())
+    by_file = {r["source_file"]: r for r in reports}
+    assert by_file["seed_002_5b55b1c1d9ddb321.txt"]["status"] == "ok"
+    assert by_file["seed_002_5b55b1c1d9ddb321.txt"]["report_id"] == "panzhihua-xiqu-gov-office-2025"
+    assert by_file["pingtan_003.txt"]["status"] == "unsupported"
+    assert by_file["pingtan_016.txt"]["status"] == "failed"
+    assert all(r["status_reason"] for r in reports if r["status"] != "ok")
+    cells = read(out / "cells.csv")
+    parsed = {r["report_id"] for r in reports if r["status"] in ("ok", "warnings")}
+    assert {c["report_id"] for c in cells} == parsed
+    assert len(entries) == len(reports)
+
+
+def test_csv_is_sorted_and_byte_identical_across_runs(corpus_copy, tmp_path):
+    parse_corpus(corpus_copy, tmp_path / "a", registry())
+    parse_corpus(corpus_copy, tmp_path / "b", registry())
+    for name in paths.CSV_FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    ids = [r["report_id"] for r in read(tmp_path / "a" / "reports.csv")]
+    assert ids == sorted(ids)
+    cells = read(tmp_path / "a" / "cells.csv")
+    first = [c for c in cells if c["report_id"] == cells[0]["report_id"]]
+    assert [c["table"] for c in first] == sorted((c["table"] for c in first), key=["proactive", "requests", "appeals"].index)
+
+
+def test_bad_and_duplicate_files_cost_one_line_each(corpus_copy, tmp_path):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "prose.txt").write_text("今天天气很好，我们去公园散步。", encoding="utf-8")
+    (corpus_copy / "report.pdf").write_bytes(b"\x00\x01not a pdf")
+    shutil.copy(corpus_copy / "kiro_005.txt", corpus_copy / "副本 kiro.txt")
+    reports = {r["source_file"]: r for r in read(_parse(corpus_copy, tmp_path) / "reports.csv")}
+    assert reports["empty.txt"]["status"] == "failed" and reports["empty.txt"]["status_reason"] == "empty file"
+    assert reports["prose.txt"]["status"] == "unsupported"
+    assert reports["report.pdf"]["status"] == "unsupported" and ".pdf" in reports["report.pdf"]["status_reason"]
+    dup = reports["副本 kiro.txt"]
+    assert dup["status"] == "duplicate" and dup["duplicate_of"] == reports["kiro_005.txt"]["report_id"]
+    assert reports["kiro_005.txt"]["status"] == "ok"  # the good report is unaffected
+
+
+def test_second_file_for_the_same_agency_and_year_gets_a_suffix(corpus_copy, tmp_path):
+    text = (corpus_copy / "kiro_005.txt").read_text(encoding="utf-8")
+    (corpus_copy / "kiro_005b.txt").write_text(text.replace("沐阳县人民政府\n", "沐阳县人民政府（修订）\n", 1), encoding="utf-8")
+    reports = {r["source_file"]: r for r in read(_parse(corpus_copy, tmp_path) / "reports.csv")}
+    assert reports["kiro_005.txt"]["report_id"] == "shuyang-gov-2025"
+    assert reports["kiro_005b.txt"]["report_id"] == "shuyang-gov-2025-2"
+
+
+def _parse(src, tmp_path):
+    out = tmp_path / "csv"
+    parse_corpus(src, out, registry())
+    return out
