@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .checks import run_checks
-from .extract import extract_report
-from .readers import read_document
+from .extract import Report, extract_report
+from .readers import ReadError, read_document
 
 
 @dataclass
@@ -42,7 +42,10 @@ def _same(got: str | None, want) -> bool:
 def score_file(report_path: Path, gold_path: Path) -> Score:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     score = Score(report_path.name)
-    report = extract_report(read_document(report_path))
+    try:
+        report = extract_report(read_document(report_path))
+    except ReadError as e:  # counted as all wrong: a file we cannot read scores nothing
+        report = Report(template="unknown", problem=str(e))
     score.problem = report.problem
     score.template_ok = report.template == gold["template"]
     score.year_ok = report.year == gold["year"]
