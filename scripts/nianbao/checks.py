@@ -75,7 +75,7 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
         parts = sum((req(row_id, c.id) for c in schema.REQUEST_COLS[:-1]), Decimal(0))
         printed = req(row_id, "total")
         if parts != printed:
-            label = next(r.label for r in schema._REQUEST_ROWS if r.id == row_id)
+            label = next(r.label for r in schema.REQUEST_ROWS if r.id == row_id)
             findings.append(Finding(
                 "row_total", "error", "requests", row=row_id, expected=_fmt(parts), actual=_fmt(printed),
                 message=f"「{label}」：六类申请人之和为 {_fmt(parts)}，但总计{_printed(value('requests', row_id, 'total'))}",

@@ -171,7 +171,7 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
         template = schema.TEMPLATE_BY_ID[r.template]
         for table in schema.TABLES:
             for row_id in r.row_ids[table]:
-                row = _row(template, table, row_id)
+                row = template.row(table, row_id)
                 for col in row.cols:
                     v = r.cells[(table, row_id, col.id)]
                     cells.append({"report_id": e.report_id, "table": table, "row": row_id, "col": col.id,
@@ -184,11 +184,6 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
     _write(out / "cells.csv", CELL_COLUMNS, cells)
     _write(out / "checks.csv", CHECK_COLUMNS, checks)
     _write(out / "sections.csv", SECTION_COLUMNS, sections)
-
-
-def _row(template: schema.Template, table: str, row_id: str) -> schema.Row:
-    rows = schema._REQUEST_ROWS if table == "requests" else template.tables[table].rows
-    return next(r for r in rows if r.id == row_id)
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:

@@ -178,7 +178,7 @@ def _inline_sections(text: str) -> list[Section]:
 
 # ---- tables -------------------------------------------------------------------------------------------
 
-REQUEST_LABELS = schema.Table("requests", "", schema._REQUEST_ROWS)  # every row label, either template
+REQUEST_LABELS = schema.Table("requests", "", schema.REQUEST_ROWS)  # every row label, either template
 _TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.,+\-])\s+((?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+)$")
 _RUN_TOGETHER = re.compile(schema.REQUESTS_TABLE_MARKER + r"\s*\d[\d ]{7,}")
 MIN_UNLABELLED_VALUES = 4  # a row of values without a label must be a row, not a stray number
@@ -197,8 +197,8 @@ def extract_tables(report: Report, rows: list[list[str]], norm: list[list[str]])
         else:
             report.problem = "the requests table (三、收到和处理政府信息公开申请情况) was not found"
         return
-    _extract_labelled(report, template.tables["proactive"], rows[spans["proactive"]], fill_gaps=False)
-    _extract_labelled(report, template.tables["requests"], rows[spans["requests"]], fill_gaps=True)
+    _extract_labelled(report, template, "proactive", rows[spans["proactive"]], fill_gaps=False)
+    _extract_labelled(report, template, "requests", rows[spans["requests"]], fill_gaps=True)
     _extract_appeals(report, rows[spans["appeals"]])
 
 
@@ -272,8 +272,10 @@ def _trim(values: list[Value]) -> list[Value]:
     return values
 
 
-def _extract_labelled(report: Report, table: schema.Table, rows: list[list[str]], fill_gaps: bool) -> None:
-    labels = REQUEST_LABELS if table.id == "requests" else table
+def _extract_labelled(report: Report, template: schema.Template, table_id: str, rows: list[list[str]],
+                      fill_gaps: bool) -> None:
+    table = template.tables[table_id]
+    labels = REQUEST_LABELS if table_id == "requests" else table
     data = _data_rows(labels, rows)
     row_ids = _rows_used(table, {d.row.id for d in data if d.row})
     report.row_ids[table.id] = row_ids
@@ -317,8 +319,7 @@ def _extract_labelled(report: Report, table: schema.Table, rows: list[list[str]]
             placed[d.row.id] = d.values
         last = max(last, index)
     for row_id in row_ids:
-        row = table.row(row_id) if row_id in {r.id for r in table.rows} else REQUEST_LABELS.row(row_id)
-        _place(report, table.id, row, placed.get(row_id, []))
+        _place(report, table.id, template.row(table.id, row_id), placed.get(row_id, []))
 
 
 def _rows_used(table: schema.Table, labelled: set[str]) -> tuple[str, ...]:

@@ -263,12 +263,11 @@ def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
     for table_id in schema.TABLES:
         table = template.tables[table_id]
         row_ids = list(dict.fromkeys(r for (t, r, _) in index if t == table_id))
-        labels = {r.id: r for r in (schema._REQUEST_ROWS if table_id == "requests" else table.rows)}
         rows: list[TableRow] = []
         header: tuple = ()
         shown_groups = set()
         for row_id in row_ids:
-            row = labels[row_id]
+            row = template.row(table_id, row_id)
             if table_id == "proactive" and row.cols != header:  # the proactive table changes columns per row group
                 header = row.cols
                 rows.append(TableRow("信息内容", [{"value": c.label} for c in row.cols], group=True))
@@ -285,7 +284,7 @@ def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
                             shown_groups.add(heading)
                             rows.append(TableRow(heading, [], depth=1, group=True))
             rows.append(TableRow(row.label, [index[(table_id, row_id, c.id)] for c in row.cols], depth))
-        cols = [] if table_id == "proactive" else [c.label for c in labels[row_ids[0]].cols] if row_ids else []
+        cols = [c.label for c in template.row(table_id, row_ids[0]).cols] if row_ids and table_id != "proactive" else []
         tables[table_id] = {"title": table.title, "cols": cols, "rows": rows}
     return tables
 

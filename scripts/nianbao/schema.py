@@ -51,12 +51,11 @@ class Template:
     name: str
     tables: dict[str, Table] = field(default_factory=dict)
 
-    def cells(self, table: str, row_ids: tuple[str, ...] | None = None):
-        """(row, col) pairs of a table in template order; `row_ids` narrows to the rows a report uses."""
-        for row in self.tables[table].rows:
-            if row_ids is None or row.id in row_ids:
-                for col in row.cols:
-                    yield row, col
+    def row(self, table: str, row_id: str) -> Row:
+        """A row of this template's table; for `requests`, `other` and its sub-rows are both known, since a
+        report may print （六） either way."""
+        rows = REQUEST_ROWS if table == "requests" else self.tables[table].rows
+        return next(r for r in rows if r.id == row_id)
 
 
 # ---- requests: 三、收到和处理政府信息公开申请情况 ----------------------------------------------------
@@ -83,7 +82,7 @@ def _req(row_id: str, label: str, pattern: str, inline: str = "") -> Row:
     return Row(row_id, label, REQUEST_COLS, pattern, inline)
 
 
-_REQUEST_ROWS = (
+REQUEST_ROWS = (
     _req("new_received", "一、本年新收政府信息公开申请数量", r"^本年新收"),
     _req("carried_over", "二、上年结转政府信息公开申请数量", r"^上年结转"),
     _req("granted", "（一）予以公开", r"^予以公开"),
@@ -122,13 +121,13 @@ _REQUEST_ROWS = (
 )
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")
 # Rows whose sum is （七）总计 (SCHEMA.md §5 outcomes_sum).
-OUTCOME_ROWS = tuple(r.id for r in _REQUEST_ROWS[2:-2])
+OUTCOME_ROWS = tuple(r.id for r in REQUEST_ROWS[2:-2])
 
 REQUESTS_2021 = Table(
-    "requests", "三、收到和处理政府信息公开申请情况", tuple(r for r in _REQUEST_ROWS if r.id != "other")
+    "requests", "三、收到和处理政府信息公开申请情况", tuple(r for r in REQUEST_ROWS if r.id != "other")
 )
 REQUESTS_2019 = Table(
-    "requests", "三、收到和处理政府信息公开申请情况", tuple(r for r in _REQUEST_ROWS if r.id not in OTHER_SUBROWS)
+    "requests", "三、收到和处理政府信息公开申请情况", tuple(r for r in REQUEST_ROWS if r.id not in OTHER_SUBROWS)
 )
 
 # ---- appeals: 四、政府信息公开行政复议、行政诉讼情况 ----------------------------------------------------
@@ -208,7 +207,6 @@ TEMPLATE_MARKERS = {
     "gov2019": ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "政府集中采购"),
 }
 REQUESTS_TABLE_MARKER = "本年新收政府信息公开申请数量"
-PRE2019_MARKERS = ("同意公开", "否决公开", "统计指标", "国务院令第492号", "指标名称", "依申请公开")
 
 # Headings that open each table's part of a report (normalized text).
 TABLE_HEADINGS = {

@@ -39,6 +39,3 @@ def parse_value(raw: str) -> Value:
     unit = m.group("unit") or ""
     return Value(raw, number, unit if unit in ("元", "万元") else "")
 
-
-def is_number(raw: str) -> bool:
-    return parse_value(raw).value is not None
