@@ -51,12 +51,11 @@ def list_report_files(src: Path) -> list[Path]:
     return sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def parse_file(path: Path, source_file: str) -> Entry:
+def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     """Read, extract and check one file. Never raises: every failure becomes a status and a reason."""
-    data = path.read_bytes()
     entry = Entry(source_file, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."))
     try:
-        report = extract_report(read_document(path))
+        report = extract_report(read_document(path, data))
     except Unsupported as e:
         entry.status, entry.reason = "unsupported", str(e)
         return entry
@@ -101,13 +100,14 @@ def parse_corpus(
     step = max(1, len(files) // 20)
     for n, path in enumerate(files, 1):
         source_file = path.relative_to(src).as_posix()
-        earlier = first_by_hash.get(_sha256(path))
+        data = path.read_bytes()
+        earlier = first_by_hash.get(hashlib.sha256(data).hexdigest())
         if earlier is not None:
             entry = Entry(source_file, earlier.sha256, path.suffix.lower().lstrip("."), "duplicate")
             entry.reason = f"same bytes as {earlier.source_file}"
             entry.duplicate_of = earlier.source_file
         else:
-            entry = parse_file(path, source_file)
+            entry = parse_file(path, source_file, data)
             first_by_hash[entry.sha256] = entry
         entries.append(entry)
         if len(files) > 50 and (n % step == 0 or n == len(files)):
@@ -115,10 +115,6 @@ def parse_corpus(
     assign_report_ids(entries, registry)
     write_csv(entries, out, registry)
     return entries
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def assign_report_ids(entries: list[Entry], registry: Registry) -> None:

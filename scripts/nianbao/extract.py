@@ -280,37 +280,30 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
     row_ids = _rows_used(table, {d.row.id for d in data if d.row})
     report.row_ids[table.id] = row_ids
     placed: dict[str, list[Value]] = {}
-    pending: list[_DataRow] = []
-    last = -1
-    for d in data + [_DataRow(None, [])]:  # a sentinel closes the last gap
-        at_end = d.row is None and not d.values
-        if d.row is None and not at_end:
+    pending: list[_DataRow] = []  # rows of numbers printed without a label, since the last labelled row
+    last = -1  # template index of the last labelled row
+
+    def place_pending(next_index: int) -> None:
+        """Unlabelled rows fill the template rows between two labelled ones, if their count fits exactly."""
+        gap = [r for r in row_ids[last + 1 : next_index] if r not in placed]
+        if fill_gaps and len(gap) == len(pending):
+            placed.update(zip(gap, (p.values for p in pending)))
+        elif pending:
+            report.findings.append(Finding(
+                "unplaced_row", "warning", table.id,
+                message=f"{len(pending)} row(s) of numbers without a label could not be matched to the "
+                f"template's rows ({len(gap)} unlabelled row(s) expected there); left blank",
+            ))
+        pending.clear()
+
+    for d in data:
+        if d.row is None:
             pending.append(d)
             continue
-        if at_end:
-            index = len(row_ids)
-        elif d.row.id not in row_ids:
+        if d.row.id not in row_ids:
             continue
-        else:
-            index = row_ids.index(d.row.id)
-        if pending:
-            gap = [r for r in row_ids[last + 1 : index] if r not in placed]
-            if fill_gaps and len(gap) == len(pending):
-                for row_id, p in zip(gap, pending):
-                    placed[row_id] = p.values
-            else:
-                report.findings.append(
-                    Finding(
-                        "unplaced_row",
-                        "warning",
-                        table.id,
-                        message=f"{len(pending)} row(s) of numbers without a label could not be matched to the "
-                        f"template's rows ({len(gap)} unlabelled row(s) expected there); left blank",
-                    )
-                )
-            pending = []
-        if at_end:
-            break
+        index = row_ids.index(d.row.id)
+        place_pending(index)
         if d.row.id in placed:
             report.findings.append(
                 Finding("duplicate_row", "warning", table.id, d.row.id, message="row printed twice; the first is kept")
@@ -318,6 +311,7 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
         else:
             placed[d.row.id] = d.values
         last = max(last, index)
+    place_pending(len(row_ids))
     for row_id in row_ids:
         _place(report, table.id, template.row(table.id, row_id), placed.get(row_id, []))
 

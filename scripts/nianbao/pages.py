@@ -124,11 +124,12 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         rid = meta["report_id"]
         cells = cells_by_report.get(rid, empty["cells"])
         checks = checks_by_report.get(rid, empty["checks"])
+        lookup = cell_lookup(cells)
         page = ReportPage(
-            meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(cells, checks),
+            meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(lookup, checks),
             names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
         )
-        page.charts = report_charts(page, cache)
+        page.charts = report_charts(page, lookup, cache)
         pages.append(page)
         out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
             p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir)))
@@ -207,9 +208,13 @@ def _sum(values) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
-def key_figures(cells: pd.DataFrame, checks: pd.DataFrame) -> Figures:
-    c = cell_lookup(cells)
-    rows = list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
+def request_rows(c: dict) -> list[str]:
+    """The requests rows a report uses, in template order."""
+    return list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
+
+
+def key_figures(c: dict, checks: pd.DataFrame) -> Figures:
+    rows = request_rows(c)
     return Figures(
         new_received=row_total(c, "requests", "new_received"),
         handled=row_total(c, "requests", "total_handled"),
@@ -315,10 +320,9 @@ OUTCOME_CATEGORIES = (
 )
 
 
-def report_charts(page: ReportPage, cache: Path) -> list[Chart]:
+def report_charts(page: ReportPage, c: dict, cache: Path) -> list[Chart]:
     """How requests were answered and who asked; drawn only when the report has requests to show."""
-    c = cell_lookup(page.cells)
-    rows = list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
+    rows = request_rows(c)
     charts = []
     outcomes = pd.DataFrame([
         {"category": name, "count": float(_sum(row_total(c, "requests", r) for r in rows

@@ -43,14 +43,15 @@ def reader(*suffixes: str):
     return register
 
 
-def read_document(path: Path) -> Document:
-    """Read any supported file; raises ReadError (or Unsupported) with a reason."""
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Read any supported file (its bytes, if the caller has them already); raises ReadError or Unsupported."""
     from . import html, text  # noqa: F401  (registers the readers)
 
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise Unsupported(f"unsupported file type '{suffix or path.name}': readable types are {', '.join(sorted(READERS))}")
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty file")
     return READERS[suffix](path, data)
