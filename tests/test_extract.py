@@ -80,11 +80,19 @@ def test_label_typo_and_group_header_row():
     assert not r.findings
 
 
-def test_run_together_cells_fail_without_numbers():
+def test_run_together_cells_are_split_by_the_template_arithmetic():
     r = extract("pingtan_018.txt")
-    assert r.template == "gov2021" and r.year == 2024
-    assert "run together" in r.problem
-    assert r.cells == {}
+    assert r.template == "gov2021" and r.year == 2024 and not r.problem
+    # 一、 is printed '21710000218': 217·1·0·0·0·0·218, the only reading whose six kinds sum to the total.
+    assert [r.value("requests", "new_received", c) for c in ("natural_person", "commercial", "total")] == ["217", "1", "218"]
+    # The appeals line '21317000001324019' (17 digits, 15 cells): the one split where every group adds up.
+    assert [r.value("appeals", "review", c) for c in ("upheld", "corrected", "other", "pending", "total")] == ["2", "1", "3", "1", "7"]
+    assert r.value("appeals", "suit_after_review", "total") == "19"
+    # 行政规范性文件 '6233440' has several readings and no arithmetic to choose: blank, raw kept, warning.
+    assert r.value("proactive", "normative_documents", "issued") is None
+    assert r.cells[("proactive", "normative_documents", "issued")].raw == "6233440"
+    warning = next(f for f in r.findings if f.check == "ambiguous_digits")
+    assert warning.row == "normative_documents" and "62/33/440" in warning.message
 
 
 def test_pre2019_report_is_recognised_by_its_labels():

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import schema
+from . import decode, schema
 from .checks import Finding
 from .readers import Document
 from .values import Value, parse_value
@@ -35,6 +35,7 @@ class Report:
     cells: dict[tuple[str, str, str], Value] = field(default_factory=dict)
     row_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    undecided: set[tuple[str, str]] = field(default_factory=set)  # (table, row) left blank: ambiguous digits
     problem: str = ""  # why the tables could not be read; non-empty means the report failed
 
     def value(self, table: str, row: str, col: str) -> str | None:
@@ -179,27 +180,90 @@ def _inline_sections(text: str) -> list[Section]:
 # ---- tables -------------------------------------------------------------------------------------------
 
 REQUEST_LABELS = schema.Table("requests", "", schema.REQUEST_ROWS)  # every row label, either template
-_TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.,+\-])\s+((?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+)$")
-_RUN_TOGETHER = re.compile(schema.REQUESTS_TABLE_MARKER + r"\s*\d[\d ]{7,}")
+# A label followed by its numbers in one cell; PDF text may leave no space between a label and a number.
+_TRAILING_NUMBERS = re.compile(r"^(.*?[^\d\s.,+\-])\s*((?:[-+]?\d[\d,]*(?:\.\d+)?\s*)+)$")
 MIN_UNLABELLED_VALUES = 4  # a row of values without a label must be a row, not a stray number
 
 
 def extract_tables(report: Report, rows: list[list[str]], norm: list[list[str]]) -> None:
     template = schema.TEMPLATE_BY_ID[report.template]
     spans = find_table_spans(norm)
+    run_together = False
     if spans is None:
-        flat = unicodedata.normalize("NFKC", "\n".join("".join(r) for r in rows))
-        if _RUN_TOGETHER.search(flat):
-            report.problem = (
-                "table cells are printed run together with no separator (e.g. 21710000218); "
-                "splitting them needs the template's arithmetic, which is not implemented yet"
-            )
-        else:
+        # No table heading on a line of its own: a page flattened into one line of text, cells run together.
+        tables = inline_tables(flatten(rows), template)
+        if tables is None:
             report.problem = "the requests table (三、收到和处理政府信息公开申请情况) was not found"
-        return
-    _extract_labelled(report, template, "proactive", rows[spans["proactive"]], fill_gaps=False)
-    _extract_labelled(report, template, "requests", rows[spans["requests"]], fill_gaps=True)
-    _extract_appeals(report, rows[spans["appeals"]])
+            return
+        run_together = True
+    else:
+        tables = {table: rows[span] for table, span in spans.items()}
+    _extract_labelled(report, template, "proactive", tables["proactive"], run_together)
+    _extract_labelled(report, template, "requests", tables["requests"], run_together)
+    _extract_appeals(report, tables["appeals"], run_together)
+
+
+def flatten(rows: list[list[str]]) -> str:
+    """The whole document as one normalized line; white space survives only between two digits, where it
+    is a cell boundary."""
+    words = unicodedata.normalize("NFKC", " ".join(" ".join(row) for row in rows)).split()
+    out = words[:1]
+    for word in words[1:]:
+        glue = " " if out[-1][-1].isdigit() and (word[0].isdigit() or word[0] in "-+") else ""
+        out.append(glue + word)
+    return "".join(out).replace("\u200b", "").replace("\ufeff", "")
+
+
+_INLINE_TABLE_HEADINGS = {
+    "proactive": r"二、主动公开政府信息情况",
+    "requests": r"三、收到和处理政府信息公开申请情况",
+    "appeals": r"四、政府信息公开行政(?:法)?复议.{0,2}行政诉讼情况",
+}
+_INLINE_END = re.compile(r"五、" + schema.AFTER_TABLES_HEADING)
+_LEADING_RUN = re.compile(r"^\D*?([-+]?\d[\d. +\-]*)(万元|元)?")
+_ITEM_NUMBER = re.compile(r"^(\d+)\.")
+
+
+def inline_tables(flat: str, template: schema.Template) -> dict[str, list[list[str]]] | None:
+    """Each table's rows, cut out of run-together text at the official row labels: [label, *digit runs]."""
+    starts = {}
+    for table, pattern in _INLINE_TABLE_HEADINGS.items():
+        m = re.search(pattern, flat)
+        starts[table] = m.end() if m else None
+    if starts["requests"] is None:
+        return None
+    appeals_at = starts["appeals"] or len(flat)
+    end = _INLINE_END.search(flat, appeals_at)
+    proactive = flat[starts["proactive"] or 0 : starts["requests"]]
+    return {
+        "proactive": _inline_rows(proactive, template.tables["proactive"].rows),
+        "requests": _inline_rows(flat[starts["requests"] : appeals_at], schema.REQUEST_ROWS),
+        "appeals": [re.findall(r"[-+]?\d[\d ]*", flat[appeals_at : end.start() if end else len(flat)])],
+    }
+
+
+def _inline_rows(region: str, rows: tuple[schema.Row, ...]) -> list[list[str]]:
+    hits: list[tuple[int, int, schema.Row]] = []
+    pos = 0
+    for row in rows:
+        m = re.compile(row.inline_pattern()).search(region, pos)
+        if m and all(h[2].id != row.id for h in hits):
+            hits.append((m.start(), m.end(), row))
+            pos = m.end()
+    out = []
+    for k, (_, end, row) in enumerate(hits):
+        segment = region[end : hits[k + 1][0] if k + 1 < len(hits) else len(region)]
+        if k + 1 < len(hits):  # the next label's item number is glued to this row's digits: …3200000326.属于
+            number = _ITEM_NUMBER.match(hits[k + 1][2].label)
+            if number and segment.endswith(number.group(0)):
+                segment = segment[: -len(number.group(0))]
+        m = _LEADING_RUN.match(segment)
+        # A sign always starts a number: '2648-18538' is at least 2648 and -18538.
+        pieces = re.findall(r"[-+]?[^\s\-+]+", m.group(1).strip(" .")) if m else []
+        if pieces and m.group(2):
+            pieces[-1] += m.group(2)
+        out.append([row.label, *pieces])
+    return out
 
 
 def find_table_spans(norm: list[list[str]]) -> dict[str, slice] | None:
@@ -245,6 +309,28 @@ class _DataRow:
     values: list[Value]
 
 
+@dataclass
+class _Run:
+    """A row whose printed numbers are fewer than its cells: digits that may be several cells run together."""
+    pieces: list[str]  # the printed numbers, white space as their only known boundaries
+    unit: str
+    forced: bool  # certainly run together (flattened page, or a piece like '00' that is no number)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.pieces) + self.unit
+
+
+def _as_run(values: list[Value], cells: int, run_together: bool) -> _Run | None:
+    if not values or len(values) >= cells or any(v.value is None for v in values):
+        return None
+    pieces = [v.value for v in values]
+    if not all(decode.is_run(p) for p in pieces) or sum(c.isdigit() for p in pieces for c in p) < cells:
+        return None
+    forced = run_together or any(re.match(r"^[-+]?0\d", p) for p in pieces)
+    return _Run(pieces, values[-1].unit, forced)
+
+
 def _data_rows(table: schema.Table, rows: list[list[str]]) -> list[_DataRow]:
     """Rows that hold numbers, with the template row their label names (None for a row printed without one)."""
     out = []
@@ -255,15 +341,36 @@ def _data_rows(table: schema.Table, rows: list[list[str]]) -> list[_DataRow]:
         if first_number is None:
             continue
         label_at = next((i for i in range(first_number - 1, -1, -1) if not values[i].readable), None)
-        tail = _trim(values[(label_at + 1 if label_at is not None else 0) :])
+        tail = values[(label_at + 1 if label_at is not None else 0) :]
+        # Text after the numbers (a fragment of a vertical header, a note) is no cell of this row.
+        tail = _trim(tail[: next((i for i, v in enumerate(tail) if not v.readable), len(tail))])
         if label_at is None:
             if sum(v.value is not None for v in tail) >= MIN_UNLABELLED_VALUES:
                 out.append(_DataRow(None, tail))
             continue
         row = schema.match_row(table, schema.normalize(cells[label_at]))
         if row is not None:
+            # An empty sub-label cell (（六）其他处理 printed without sub-items) is no value.
+            while len(tail) > len(row.cols) and tail[0].blank:
+                tail = tail[1:]
             out.append(_DataRow(row, tail))
     return out
+
+
+def _drop_subtotal_column(data: list[_DataRow]) -> None:
+    """Some requests tables print a 法人或其他组织 subtotal beside its five kinds (8 numbers a row instead of 7).
+    It is recognised by its arithmetic, before or after the five, and dropped: it is not a template cell."""
+    width = len(schema.REQUEST_COLS)
+    wide = [d for d in data if d.row and len(d.values) == width + 1 and all(v.value is not None for v in d.values)]
+    if not wide or len(wide) * 2 < sum(1 for d in data if d.row):
+        return
+    for at, parts in ((1, slice(2, 7)), (6, slice(1, 6))):
+        holds = sum(decode.number(d.values[at].value) == sum(decode.number(v.value) for v in d.values[parts])
+                    for d in wide)
+        if holds * 2 > len(wide):  # a majority: one wrong subtotal must not shift every other row
+            for d in wide:
+                del d.values[at]
+            return
 
 
 def _trim(values: list[Value]) -> list[Value]:
@@ -273,10 +380,12 @@ def _trim(values: list[Value]) -> list[Value]:
 
 
 def _extract_labelled(report: Report, template: schema.Template, table_id: str, rows: list[list[str]],
-                      fill_gaps: bool) -> None:
+                      run_together: bool) -> None:
     table = template.tables[table_id]
     labels = REQUEST_LABELS if table_id == "requests" else table
     data = _data_rows(labels, rows)
+    if table_id == "requests":
+        _drop_subtotal_column(data)
     row_ids = _rows_used(table, {d.row.id for d in data if d.row})
     report.row_ids[table.id] = row_ids
     placed: dict[str, list[Value]] = {}
@@ -286,7 +395,7 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
     def place_pending(next_index: int) -> None:
         """Unlabelled rows fill the template rows between two labelled ones, if their count fits exactly."""
         gap = [r for r in row_ids[last + 1 : next_index] if r not in placed]
-        if fill_gaps and len(gap) == len(pending):
+        if table_id == "requests" and len(gap) == len(pending):
             placed.update(zip(gap, (p.values for p in pending)))
         elif pending:
             report.findings.append(Finding(
@@ -312,8 +421,71 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
             placed[d.row.id] = d.values
         last = max(last, index)
     place_pending(len(row_ids))
+    _decode_runs(report, template, table_id, row_ids, placed, run_together)
     for row_id in row_ids:
         _place(report, table.id, template.row(table.id, row_id), placed.get(row_id, []))
+
+
+def _decode_runs(report: Report, template: schema.Template, table_id: str, row_ids: tuple[str, ...],
+                 placed: dict[str, list[Value]], run_together: bool) -> None:
+    """Split rows printed with their cells run together, by the row's own total and then the column
+    identities across rows; a row with more than one reading left stays blank with a warning."""
+    fits = decode.sums_to_last(len(schema.REQUEST_COLS) - 1) if table_id == "requests" else None
+    runs: dict[str, _Run] = {}
+    options: dict[str, list[decode.Reading] | None] = {}
+    for row_id, values in placed.items():
+        cells = len(template.row(table_id, row_id).cols)
+        run = _as_run(values, cells, run_together)
+        if run is None:
+            continue
+        found = decode.candidates(run.pieces, cells, fits)
+        if not run.forced and not (found and fits and any(fits(r) for r in found)):
+            continue  # nothing says these are run together: keep the numbers as printed
+        runs[row_id], options[row_id] = run, found
+    if not runs:
+        return
+    chosen = {row: found[0] for row, found in options.items() if found and len(found) == 1}
+    several = {row: found for row, found in options.items() if found and len(found) > 1}
+    if several and table_id == "requests":
+        known = {r: tuple(v.value or "" for v in vals) for r, vals in placed.items() if r not in runs}
+        chosen.update(decode.choose_jointly(several, {**known, **chosen}, _request_identities(row_ids)))
+    for row_id, run in runs.items():
+        reading = chosen.get(row_id)
+        if reading:
+            placed[row_id] = [Value(x, x) for x in reading[:-1]] + [Value(reading[-1], reading[-1], run.unit)]
+            continue
+        found = options[row_id]
+        placed[row_id] = [Value(run.text, None)] * len(template.row(table_id, row_id).cols)
+        report.undecided.add((table_id, row_id))
+        report.findings.append(_ambiguous(table_id, row_id, run, found))
+
+
+def _ambiguous(table: str, row: str, run: _Run, found: list[decode.Reading] | None) -> Finding:
+    return Finding(
+        "ambiguous_digits", "warning", table, row, actual=run.text,
+        message=f"digits printed run together ('{run.text}') can be read "
+        + (f"as {decode.describe(found)}" if found else "in too many ways")
+        + "; the document alone does not decide, so the cells are left blank",
+    )
+
+
+def _request_identities(row_ids: tuple[str, ...]):
+    """SCHEMA.md §5 balance and outcomes_sum, column by column, over rows given as readings."""
+    outcome_rows = [r for r in schema.OUTCOME_ROWS if r in row_ids]
+    columns = range(len(schema.REQUEST_COLS))
+
+    def cell(rows, row_id, i):
+        reading = rows.get(row_id, ())
+        return decode.number(reading[i] if i < len(reading) else "")
+
+    def balance(rows):
+        return all(cell(rows, "new_received", i) + cell(rows, "carried_over", i)
+                   == cell(rows, "total_handled", i) + cell(rows, "carried_forward", i) for i in columns)
+
+    def outcomes_sum(rows):
+        return all(sum(cell(rows, r, i) for r in outcome_rows) == cell(rows, "total_handled", i) for i in columns)
+
+    return [balance, outcomes_sum]
 
 
 def _rows_used(table: schema.Table, labelled: set[str]) -> tuple[str, ...]:
@@ -349,7 +521,7 @@ def _place(report: Report, table: str, row: schema.Row, values: list[Value]) -> 
         )
 
 
-def _extract_appeals(report: Report, rows: list[list[str]]) -> None:
+def _extract_appeals(report: Report, rows: list[list[str]], run_together: bool) -> None:
     """The appeals table is one line of 15 numbers in print, wherever the converter broke it."""
     values: list[Value] = []
     for cells in rows:
@@ -365,6 +537,16 @@ def _extract_appeals(report: Report, rows: list[list[str]]) -> None:
         values = _trim(values)
     while len(values) > size and values[0].blank:
         values = values[1:]
+    report.row_ids["appeals"] = tuple(r.id for r in schema.APPEALS.rows)
+    run = _as_run(values, size, run_together)
+    if run is not None:
+        found = decode.candidates(run.pieces, size, decode.groups_sum(width))
+        if found and len(found) == 1 and (run.forced or decode.groups_sum(width)(found[0])):
+            values = [Value(x, x) for x in found[0]]
+        elif run.forced:
+            report.undecided.update(("appeals", r.id) for r in schema.APPEALS.rows)
+            report.findings.append(_ambiguous("appeals", "", run, found))
+            values = [Value(run.text, None)] * size
     if len(values) != size:
         report.findings.append(
             Finding("appeals_shape", "warning", "appeals",
@@ -373,6 +555,5 @@ def _extract_appeals(report: Report, rows: list[list[str]]) -> None:
         )
         if len(values) > size:
             values = []
-    report.row_ids["appeals"] = tuple(r.id for r in schema.APPEALS.rows)
     for i, row in enumerate(schema.APPEALS.rows):
         _place(report, "appeals", row, values[i * width : (i + 1) * width])

@@ -238,9 +238,24 @@ def strip_numbering(label: str) -> str:
     return _NUMBERING.sub("", label)
 
 
+_ITEM_MARK = re.compile(r"\([一二三四五六七八九十]+\)|(?<!\d)\d{1,2}[.、](?!\d)")
+
+
 def match_row(table: Table, cell: str) -> Row | None:
-    """The row whose label this cell is, or None. `cell` is already normalized."""
-    label = strip_numbering(cell)
+    """The row whose label this cell is, or None. `cell` is already normalized.
+
+    A label may carry a fragment of a neighbouring header in front of its own item number (a row header
+    printed one character per line, as in '三、本(一)予以公开'): if the whole cell names no row, the text after
+    its last item number is tried."""
+    row = _match_label(table, strip_numbering(cell))
+    if row is None:
+        marks = list(_ITEM_MARK.finditer(cell))
+        if marks and marks[-1].start() > 0:
+            row = _match_label(table, cell[marks[-1].end() :])
+    return row
+
+
+def _match_label(table: Table, label: str) -> Row | None:
     if not label or len(label) > 60:
         return None
     for row in table.rows:

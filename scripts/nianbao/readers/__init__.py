@@ -45,7 +45,7 @@ def reader(*suffixes: str):
 
 def read_document(path: Path, data: bytes | None = None) -> Document:
     """Read any supported file (its bytes, if the caller has them already); raises ReadError or Unsupported."""
-    from . import html, text  # noqa: F401  (registers the readers)
+    from . import docx, html, pdf, text  # noqa: F401  (registers the readers)
 
     suffix = path.suffix.lower()
     if suffix not in READERS:

@@ -1,0 +1,138 @@
+"""Digits printed run together → every reading that fits, and the choice among them by arithmetic alone.
+
+A converter that drops cell borders glues a row's numbers: '21710000218' is 217·1·0·0·0·0·218. A reading
+splits the printed pieces (white space is always a boundary) into exactly as many numbers as the row has
+cells, with no leading zeros ('00' is two cells). The template's arithmetic then picks the reading: the
+row's own total first, then the column identities across rows. Where more than one reading survives, the
+caller leaves the cells blank and names the readings (SCHEMA.md §7): nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+from typing import Callable, Iterator, Sequence
+
+Reading = tuple[str, ...]
+MAX_READINGS = 20_000  # beyond this a run is too long to decide; it is reported, not searched
+MAX_COMBINATIONS = 200_000
+
+_PIECE = re.compile(r"^[-+]?\d[\d.\-+]*$")
+
+
+def is_run(piece: str) -> bool:
+    return bool(_PIECE.match(piece))
+
+
+def _number_ends(s: str, start: int) -> Iterator[int]:
+    """Every end position of a number that may start at s[start]: -?(0|[1-9]\\d*)(\\.\\d+)?"""
+    i = start
+    if i < len(s) and s[i] in "-+":
+        i += 1
+    if i >= len(s) or not s[i].isdigit():
+        return
+    int_ends = [i + 1] if s[i] == "0" else []
+    if s[i] != "0":
+        j = i
+        while j < len(s) and s[j].isdigit():
+            j += 1
+            int_ends.append(j)
+    for end in int_ends:
+        yield end
+        if end < len(s) - 1 and s[end] == "." and s[end + 1].isdigit():
+            k = end + 1
+            while k < len(s) and s[k].isdigit():
+                k += 1
+                yield k
+
+
+def readings(pieces: Sequence[str], count: int) -> list[Reading] | None:
+    """All ways to read the pieces as `count` numbers; None when there are more than MAX_READINGS."""
+    out: list[Reading] = []
+
+    def walk(p: int, pos: int, acc: list[str]) -> bool:
+        if len(acc) > count:
+            return True
+        if p == len(pieces):
+            if len(acc) == count:
+                out.append(tuple(acc))
+                if len(out) > MAX_READINGS:
+                    return False
+            return True
+        piece = pieces[p]
+        if pos == len(piece):
+            return walk(p + 1, 0, acc)
+        for end in _number_ends(piece, pos):
+            acc.append(piece[pos:end])
+            ok = walk(p, end, acc)
+            acc.pop()
+            if not ok:
+                return False
+        return True
+
+    return out if walk(0, 0, []) else None
+
+
+def number(text: str | None) -> Decimal:
+    return Decimal(text) if text else Decimal(0)
+
+
+def sums_to_last(parts: int) -> Callable[[Reading], bool]:
+    """The row's last cell is the sum of the `parts` cells before it (a requests row: six applicant kinds)."""
+    return lambda r: sum(map(number, r[-parts - 1 : -1])) == number(r[-1])
+
+
+def groups_sum(width: int) -> Callable[[Reading], bool]:
+    """Every group of `width` cells ends with the sum of the others (the appeals line: three groups of 5)."""
+    return lambda r: all(sums_to_last(width - 1)(r[i : i + width]) for i in range(0, len(r), width))
+
+
+def candidates(pieces: Sequence[str], count: int, fits: Callable[[Reading], bool] | None) -> list[Reading] | None:
+    """The readings of one row that satisfy its own arithmetic; if none do (the report's own sums may be
+    wrong), every reading, so that a unique split is still taken. None: too many to search."""
+    found = readings(pieces, count)
+    if found is None:
+        return None
+    if fits is None:
+        return found
+    fitting = [r for r in found if fits(r)]
+    if fitting:
+        return fitting
+    joined = readings(["".join(pieces)], count) if len(pieces) > 1 else None  # a stray space inside a number
+    fitting = [r for r in joined or [] if fits(r)]
+    return fitting or found
+
+
+def choose_jointly(
+    options: dict[str, list[Reading]],
+    known: dict[str, Reading],
+    identities: Sequence[Callable[[dict[str, Reading]], bool]],
+) -> dict[str, Reading]:
+    """Rows with several readings left: keep the combinations under which the identities across rows hold.
+
+    The identities are tried all together, then one at a time, since a report's own arithmetic may fail
+    (the checks report that). Returns the rows that end with exactly one reading."""
+    undecided = sorted(options)
+    total = 1
+    for row in undecided:
+        total *= len(options[row])
+    if not undecided or total > MAX_COMBINATIONS:
+        return {}
+    for rules in [list(identities), *([rule] for rule in identities)]:
+        survivors = []
+        for combo in itertools.product(*(options[row] for row in undecided)):
+            rows = {**known, **dict(zip(undecided, combo))}
+            if all(rule(rows) for rule in rules):
+                survivors.append(combo)
+        if survivors:
+            return {
+                row: survivors[0][i] for i, row in enumerate(undecided) if len({c[i] for c in survivors}) == 1
+            }
+    return {}
+
+
+def describe(readings_: Sequence[Reading], limit: int = 20) -> str:
+    shown = ", ".join("/".join(r) for r in readings_[:limit])
+    more = len(readings_) - limit
+    return shown + (f" and {more} more" if more > 0 else "")

@@ -1,0 +1,152 @@
+"""PDF (exported from Word or WPS) → Document, with pdfplumber.
+
+Ruled tables come from pdfplumber's table finder, one row of cells per table row; everything else on the
+page is text, one row per paragraph. Both are merged in the order they stand on the page, so a table that
+breaks across pages simply continues (page footers such as '- 3 -' and repeated header rows hold no labelled
+numbers, and extraction skips them). Labels that wrap inside a cell, and row headers printed one character
+per line, are joined back into one string.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from . import Document, ReadError, Unsupported, reader
+
+_PARAGRAPH_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]|- ?\d+ ?-$)")
+
+
+@reader(".pdf")
+def read_pdf(path: Path, data: bytes) -> Document:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+        raise ReadError(f"not a readable PDF ({type(e).__name__}): the file may be cut off or damaged") from None
+    with pdf:
+        rows: list[list[str]] = []
+        chars = 0
+        for page in pdf.pages:
+            chars += len(page.chars)
+            rows.extend(_page_rows(page))
+        if not chars:
+            raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
+    return Document(path, "pdf", rows)
+
+
+def _page_rows(page) -> list[list[str]]:
+    """The page's table rows and text paragraphs, top to bottom."""
+    # A one-column "table" is a framed text box: its lines are prose, read as text below.
+    tables = [t for t in page.find_tables() if len(t.columns) >= 2]
+    placed: list[tuple[float, list[str]]] = []
+    for table in tables:
+        for row, cells in zip(table.rows, table.extract()):
+            placed.append((row.bbox[1], _table_row(cells)))
+    boxes = [t.bbox for t in tables]
+
+    def outside_tables(obj) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside_tables) if boxes else page
+    placed.extend(_paragraphs(_lines(text_page.extract_words())))
+    placed.sort(key=lambda item: item[0])  # stable: rows of one table keep their order
+    return [cells for _, cells in placed if any(cells)]
+
+
+def _table_row(cells: list[str | None]) -> list[str]:
+    """Cells of one table row; text wrapped inside a cell is joined (Chinese needs no space at a wrap).
+    pdfplumber gives None for grid positions a merged cell covers: they are no cells at all."""
+    out = [re.sub(r"\s*\n\s*", "", cell).strip() for cell in cells if cell is not None]
+    filled = [c for c in out if c]
+    # A row holding one piece of text (a caption or a heading inside the table frame) reads as a line.
+    return filled if len(filled) == 1 else out
+
+
+@dataclass
+class _Line:
+    top: float
+    size: float  # about one character's width: the font size
+    cells: list[str]
+    spans: list[tuple[float, float]]  # each cell's x0, x1
+
+    @property
+    def x1(self) -> float:
+        return self.spans[-1][1]
+
+    def number_spans(self) -> list[tuple[float, float]]:
+        return [span for cell, span in zip(self.cells, self.spans) if _NUMBER.match(cell)]
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
+
+
+def _lines(words: list[dict]) -> list[_Line]:
+    """Words → lines (by their vertical position) → cells (split where the gap is wider than a character).
+
+    This reads tables drawn without rules: their columns are far apart, while the words of a sentence
+    (numbers in running text included) sit a space apart at most."""
+    groups: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if groups and abs(word["top"] - groups[-1][0]["top"]) <= 0.4 * (word["bottom"] - word["top"]):
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    out: list[_Line] = []
+    for group in groups:
+        group.sort(key=lambda w: w["x0"])
+        size = max(w["bottom"] - w["top"] for w in group)
+        line = _Line(group[0]["top"], size, [group[0]["text"]], [(group[0]["x0"], group[0]["x1"])])
+        for before, word in zip(group, group[1:]):
+            gap = word["x0"] - before["x1"]
+            if gap > size:
+                line.cells.append(word["text"])
+                line.spans.append((word["x0"], word["x1"]))
+            else:  # one cell: a space only between two Latin letters or digits
+                glue = " " if gap > 0.15 * size and before["text"][-1].isascii() and word["text"][0].isascii() else ""
+                line.cells[-1] += glue + word["text"]
+                line.spans[-1] = (line.spans[-1][0], word["x1"])
+        if out and _continues_row(out[-1], line):
+            _merge_numbers(out[-1], line)
+        else:
+            out.append(line)
+    return out
+
+
+def _continues_row(previous: _Line, line: _Line) -> bool:
+    """A line of numbers alone whose columns the line above leaves empty: the rest of the same table row,
+    printed lower because its cells are aligned differently (a tall row, a label wrapping over lines)."""
+    numbers = line.number_spans()
+    if len(numbers) != len(line.cells) or not previous.number_spans():
+        return False
+    return not any(a0 < b1 and b0 < a1 for a0, a1 in numbers for b0, b1 in previous.number_spans())
+
+
+def _merge_numbers(previous: _Line, line: _Line) -> None:
+    cells = sorted(zip(previous.cells + line.cells, previous.spans + line.spans), key=lambda c: c[1][0])
+    previous.cells, previous.spans = [c for c, _ in cells], [s for _, s in cells]
+
+
+def _paragraphs(lines: list[_Line]) -> list[tuple[float, list[str]]]:
+    """Join the lines of a paragraph: a line of prose that reaches the right margin continues on the next
+    line, unless that one starts a heading or a numbered item. Table lines (several cells) stay apart."""
+    right = max((line.x1 for line in lines), default=0)
+    out: list[tuple[float, list[str]]] = []
+    previous_full = False
+    for line in lines:
+        prose = len(line.cells) == 1
+        if out and previous_full and prose and not _PARAGRAPH_START.match(line.cells[0]):
+            out[-1][1][0] += line.cells[0]
+        else:
+            out.append((line.top, list(line.cells)))
+        previous_full = prose and line.x1 >= right - 2 * line.size
+    return out
