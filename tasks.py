@@ -58,3 +58,16 @@ def score(c):
         print(f"{s.file:34} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
               f"{s.problem[:50]}{flag}")
     print(summary(scores))
+
+
+@task(help={"seconds": "minimum time to repeat each measurement"})
+def bench_parse(c, seconds=3.0):
+    """Parse speed: text/HTML reports per second, PDF pages per second, PDF time against bare pdfplumber."""
+    import json
+
+    from nianbao.benchmark import bench_parse as run
+
+    pdfs = sorted(paths.FIXTURES.glob("*.pdf")) + (sorted(paths.CORPUS_REPORTS.glob("*.pdf"))
+                                                   if paths.CORPUS_REPORTS.is_dir() else [])
+    pdfs = [p for p in pdfs if p.name != "scanned.pdf"]  # no text layer: nothing to compare
+    print(json.dumps(run([paths.REPORTS], pdfs, float(seconds)), ensure_ascii=False))

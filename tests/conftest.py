@@ -6,6 +6,7 @@ import pytest
 from nianbao import paths
 
 SAMPLES = paths.REPORTS  # the real reports shipped in data/reports
+FIXTURES = paths.FIXTURES  # the project's own PDF and Word files
 
 
 def sample(name: str) -> Path:

@@ -1,5 +1,5 @@
 from nianbao import schema
-from nianbao.checks import run_checks
+from nianbao.checks import carry_chain, run_checks, text_vs_table
 
 
 def lookup(cells):
@@ -40,3 +40,25 @@ def test_blank_counts_as_zero_only_inside_checks():
     found = {f.key: f for f in run_checks(lookup(cells), ROWS)}
     assert "requests.row_total.new_received" in found
     assert "空白" in found["requests.row_total.new_received"].message
+
+
+def test_narrative_figures_against_the_tables():
+    cells = consistent()
+    cells[("requests", "carried_over", "total")] = "1"
+    value = lookup(cells)
+    # 收到 may count new requests alone or with last year's carried over ones; both agree here.
+    assert text_vs_table("本年度共收到政府信息公开申请3件，办结3件。", value) == []
+    assert text_vs_table("全区收到政府信息公开申请4件。", value) == []
+    found = text_vs_table("区政府办代表区政府受理政府信息公开申请17件。同意公开答复1件。", value)
+    assert [(f.check, f.row, f.expected, f.actual) for f in found] == [("text_vs_table", "new_received", "3", "17")]
+    assert found[0].severity == "warning" and "受理政府信息公开申请17件" in found[0].message
+    # 行政复议 restated against a blank appeals table: nothing to compare, no warning.
+    assert text_vs_table("发生行政复议2件。", value) == []
+
+
+def test_carry_chain_compares_with_last_years_carried_forward():
+    this = lookup({("requests", "carried_over", "total"): "1", ("requests", "carried_over", "natural_person"): "1"})
+    last = lookup({("requests", "carried_forward", "total"): "3", ("requests", "carried_forward", "natural_person"): "1"})
+    found = carry_chain(this, last, 2022)
+    assert [(f.check, f.col, f.expected, f.actual, f.severity) for f in found] == [("carry_chain", "total", "3", "1", "warning")]
+    assert "2022" in found[0].message

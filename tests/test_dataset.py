@@ -72,3 +72,15 @@ def _parse(src, tmp_path):
     out = tmp_path / "csv"
     parse_corpus(src, out, registry())
     return out
+
+
+def test_carry_chain_warns_when_this_year_does_not_carry_last_years_figure(corpus_copy, tmp_path):
+    last_year = corpus_copy / "pingtan_015.txt"  # 2021: 1 request carried forward; 2022 (pingtan_016) carries over 1
+    text = last_year.read_text(encoding="utf-8")
+    assert "四、结转下年度继续办理1000001" in text
+    last_year.write_text(text.replace("四、结转下年度继续办理1000001", "四、结转下年度继续办理2000002"), encoding="utf-8")
+    out = _parse(corpus_copy, tmp_path)
+    chain = [c for c in read(out / "checks.csv") if c["check"] == "carry_chain"]
+    assert [(c["report_id"], c["col"], c["expected"], c["actual"]) for c in chain] == [
+        ("pingtan-zone-2022", "natural_person", "2", "1"), ("pingtan-zone-2022", "total", "2", "1")]
+    assert all(c["severity"] == "warning" for c in chain)

@@ -1,10 +1,13 @@
-"""The arithmetic a correct report satisfies (SCHEMA.md §5), as pure functions over a report's cells.
+"""The checks of SCHEMA.md §5, as pure functions over a report's cells: the four arithmetic checks a correct
+report satisfies (errors), and the narrative and cross-year checks (warnings).
 
-A blank cell is counted as zero here, and only here.
+A blank cell is counted as zero here, and only here. A row left blank because its digits have several
+readings (`undecided`) is not checked at all: its zeros would be invented.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
@@ -47,9 +50,13 @@ def _fmt(d: Decimal) -> str:
     return str(d.normalize()) if d != d.to_integral() else str(int(d))
 
 
-def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
-    """All four arithmetic checks over one report. `value(table, row, col)` returns a cell's value or None."""
+def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset()) -> list[Finding]:
+    """All four arithmetic checks over one report. `value(table, row, col)` returns a cell's value or None;
+    `undecided` holds the (table, row) pairs to leave out."""
     findings = []
+
+    def known(table, *rows):
+        return not any((table, row) in undecided for row in rows)
 
     def req(row, col):
         return _num(value("requests", row, col))
@@ -58,14 +65,14 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
     for col in schema.REQUEST_COLS:
         parts = req("new_received", col.id) + req("carried_over", col.id)
         whole = req("total_handled", col.id) + req("carried_forward", col.id)
-        if parts != whole:
+        if parts != whole and known("requests", "new_received", "carried_over", "total_handled", "carried_forward"):
             findings.append(Finding(
                 "balance", "error", "requests", col=col.id, expected=_fmt(parts), actual=_fmt(whole),
                 message=f"{col.label}：新收 + 上年结转 = {_fmt(parts)}，但办理总计 + 结转下年度 = {_fmt(whole)}",
             ))
         total = sum((req(r, col.id) for r in outcome_rows), Decimal(0))
         printed = req("total_handled", col.id)
-        if total != printed:
+        if total != printed and known("requests", "total_handled", *outcome_rows):
             findings.append(Finding(
                 "outcomes_sum", "error", "requests", col=col.id, expected=_fmt(total), actual=_fmt(printed),
                 message=f"{col.label}：各项办理结果之和为 {_fmt(total)}，"
@@ -74,7 +81,7 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
     for row_id in request_rows:
         parts = sum((req(row_id, c.id) for c in schema.REQUEST_COLS[:-1]), Decimal(0))
         printed = req(row_id, "total")
-        if parts != printed:
+        if parts != printed and known("requests", row_id):
             label = next(r.label for r in schema.REQUEST_ROWS if r.id == row_id)
             findings.append(Finding(
                 "row_total", "error", "requests", row=row_id, expected=_fmt(parts), actual=_fmt(printed),
@@ -83,10 +90,68 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...]) -> list[Finding]:
     for row in schema.APPEALS.rows:
         parts = sum((_num(value("appeals", row.id, c.id)) for c in schema.APPEAL_COLS[:-1]), Decimal(0))
         printed = _num(value("appeals", row.id, "total"))
-        if parts != printed:
+        if parts != printed and known("appeals", row.id):
             findings.append(Finding(
                 "appeals_total", "error", "appeals", row=row.id, expected=_fmt(parts), actual=_fmt(printed),
                 message=f"{row.label}：维持、纠正、其他、尚未审结之和为 {_fmt(parts)}，"
                         f"但总计{_printed(value('appeals', row.id, 'total'))}",
             ))
+    return findings
+
+
+# ---- beyond the report's own tables (warnings) ----------------------------------------------------------
+
+# What the narrative restates, and the table cells it restates: (label, pattern on normalized text, cells
+# whose sum is the figure; a figure may equal any of the alternatives).
+_NARRATIVE_FIGURES = (
+    ("收到申请", r"(?:收到|受理)(?:了)?(?:[^。；;，,\d]{0,24}?申请[^。；;，,\d]{0,4}?|共)(\d+)件",
+     ((("new_received", "total"),), (("new_received", "total"), ("carried_over", "total")))),
+    ("收到申请", r"(?:收到|受理)(?:了)?(\d+)件(?:政府信息公开)?申请",
+     ((("new_received", "total"),), (("new_received", "total"), ("carried_over", "total")))),
+    ("办结", r"(?<!公开)(?<!不予)(?<!同意)(?<!办理)(?:办结|答复)(?:了)?[^。；;，,\d]{0,12}?(\d+)件",
+     ((("total_handled", "total"),),)),
+    ("结转下年度", r"(?:结转下|转下)[^。；;，,\d]{0,10}?(\d+)件", ((("carried_forward", "total"),),)),
+    ("行政复议", r"行政复议(?:案件|数为|共)?(\d+)件", ((("review", "total"),),)),
+    ("行政诉讼", r"行政诉讼(?:案件|数为|共)?(\d+)件", ((("suit_direct", "total"), ("suit_after_review", "total")),)),
+)
+
+
+def text_vs_table(narrative: str, value: Lookup) -> list[Finding]:
+    """Figures the narrative restates (收到申请N件, 办结N件, 行政复议N件 …) against the tables."""
+    text = schema.normalize(narrative)
+    findings = []
+    seen = set()
+    for label, pattern, alternatives in _NARRATIVE_FIGURES:
+        for m in re.finditer(pattern, text):
+            said = Decimal(m.group(1))
+            table = "appeals" if alternatives[0][0][0] in ("review", "suit_direct", "suit_after_review") else "requests"
+            sums = []
+            for cells in alternatives:
+                printed = [value(table, row, col) for row, col in cells]
+                if any(v is None for v in printed):
+                    break  # the table leaves a cell blank: nothing to compare
+                sums.append(sum(map(_num, printed), Decimal(0)))
+            if len(sums) < len(alternatives) or said in sums or (label, said) in seen:
+                continue
+            seen.add((label, said))
+            quote = m.group(0)
+            findings.append(Finding(
+                "text_vs_table", "warning", table, row=alternatives[0][0][0], col="total",
+                expected=_fmt(sums[0]), actual=_fmt(said),
+                message=f"正文称「{quote}」，与表格不符：表格中为 {_fmt(sums[0])} 件",
+            ))
+    return findings
+
+
+def carry_chain(carried_over: Lookup, previous_forward: Lookup, previous_year: int) -> list[Finding]:
+    """carried_over(Y) against carried_forward(Y−1) of the same agency, column by column."""
+    findings = []
+    for col in schema.REQUEST_COLS:
+        this, last = carried_over("requests", "carried_over", col.id), previous_forward("requests", "carried_forward", col.id)
+        if this is None or last is None or _num(this) == _num(last):
+            continue
+        findings.append(Finding(
+            "carry_chain", "warning", "requests", "carried_over", col.id, expected=last, actual=this,
+            message=f"{col.label}：上年结转印为 {this}，但 {previous_year} 年报告的“结转下年度继续办理”为 {last}",
+        ))
     return findings

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import schema
-from .checks import Finding, run_checks
-from .extract import Report, extract_report
+from .checks import Finding, carry_chain
+from .extract import Report, checked_findings, extract_report
 from .readers import ReadError, Unsupported, read_document
 from .registry import Registry, file_slug
 
@@ -75,7 +75,7 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     elif report.problem:
         entry.status, entry.reason = "failed", report.problem
     else:
-        entry.findings = report.findings + run_checks(report.value, report.row_ids["requests"])
+        entry.findings = checked_findings(report)
         if entry.findings:
             entry.status = "warnings"
             entry.reason = _findings_reason(entry.findings)
@@ -113,6 +113,7 @@ def parse_corpus(
         if len(files) > 50 and (n % step == 0 or n == len(files)):
             progress(f"parse: {n}/{len(files)} files")
     assign_report_ids(entries, registry)
+    check_carry_chain(entries, registry)
     write_csv(entries, out, registry)
     return entries
 
@@ -134,6 +135,22 @@ def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
     for entry in entries:
         if entry.duplicate_of:
             entry.duplicate_of = by_file[entry.duplicate_of]
+
+
+def check_carry_chain(entries: list[Entry], registry: Registry) -> None:
+    """上年结转 of each report against 结转下年度 of the same agency's report for the year before (a warning)."""
+    parsed = {}
+    for entry in sorted(entries, key=lambda e: e.report_id):  # the first file of an agency-year is the one compared
+        if entry.status in ("ok", "warnings") and entry.report.year:
+            parsed.setdefault((registry.slug(_agency(entry, registry)), entry.report.year), entry)
+    for (slug, year), entry in parsed.items():
+        previous = parsed.get((slug, year - 1))
+        if previous is None:
+            continue
+        found = carry_chain(entry.report.value, previous.report.value, year - 1)
+        if found:
+            entry.findings += found
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
 
 
 def _agency(entry: Entry, registry: Registry) -> str:

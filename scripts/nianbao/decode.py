@@ -133,6 +133,6 @@ def choose_jointly(
 
 
 def describe(readings_: Sequence[Reading], limit: int = 20) -> str:
-    shown = ", ".join("/".join(r) for r in readings_[:limit])
+    shown = "、".join("/".join(r) for r in readings_[:limit])
     more = len(readings_) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
+    return shown + (f" 等（另有 {more} 种）" if more > 0 else "")

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import decode, schema
-from .checks import Finding
+from .checks import Finding, run_checks, text_vs_table
 from .readers import Document
 from .values import Value, parse_value
 
@@ -55,6 +55,13 @@ def extract_report(doc: Document) -> Report:
     if report.template in schema.TEMPLATES:
         extract_tables(report, rows, norm)
     return report
+
+
+def checked_findings(report: Report) -> list[Finding]:
+    """Everything found in one report: extraction warnings, its own arithmetic, narrative against tables."""
+    narrative = "\n".join(s.text for s in report.sections)
+    return (report.findings + run_checks(report.value, report.row_ids["requests"], report.undecided)
+            + text_vs_table(narrative, report.value))
 
 
 # ---- template and metadata ---------------------------------------------------------------------------
@@ -111,7 +118,7 @@ def agency_from_title(title: str) -> str:
     return schema.normalize(name).strip("的")
 
 
-_PUBLISHED_FIELD = re.compile(r"^(?:发布时间|发布日期|成文日期)[:：]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+_PUBLISHED_FIELD = re.compile(r"(?:发布时间|发布日期|成文日期)[:：]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _DATE_LINE = re.compile(r"^\(?(\d{4})年(\d{1,2})月(\d{1,2})日\)?$")
 
 
@@ -120,7 +127,7 @@ def find_published(norm: list[list[str]]) -> str:
     found = ""
     for row in norm:
         line = "".join(row)
-        m = _PUBLISHED_FIELD.match(line)
+        m = _PUBLISHED_FIELD.search(line)
         if m:
             return _iso(*m.groups())
         m = _DATE_LINE.match(line)
@@ -325,9 +332,11 @@ def _as_run(values: list[Value], cells: int, run_together: bool) -> _Run | None:
     if not values or len(values) >= cells or any(v.value is None for v in values):
         return None
     pieces = [v.value for v in values]
-    if not all(decode.is_run(p) for p in pieces) or sum(c.isdigit() for p in pieces for c in p) < cells:
+    if not all(decode.is_run(p) for p in pieces):
         return None
     forced = run_together or any(re.match(r"^[-+]?0\d", p) for p in pieces)
+    if not forced and sum(c.isdigit() for p in pieces for c in p) < cells:
+        return None  # too few digits to be run together: cells the report leaves out
     return _Run(pieces, values[-1].unit, forced)
 
 
@@ -463,9 +472,10 @@ def _decode_runs(report: Report, template: schema.Template, table_id: str, row_i
 def _ambiguous(table: str, row: str, run: _Run, found: list[decode.Reading] | None) -> Finding:
     return Finding(
         "ambiguous_digits", "warning", table, row, actual=run.text,
-        message=f"digits printed run together ('{run.text}') can be read "
-        + (f"as {decode.describe(found)}" if found else "in too many ways")
-        + "; the document alone does not decide, so the cells are left blank",
+        message=f"表格数字连在一起印出（{run.text}），"
+        + (f"可读作 {decode.describe(found)}" if found else
+           "无法拆分为本行的各栏" if found == [] else "可能的读法过多")
+        + "；仅凭本报告无法确定，故留空（digits run together; the document alone does not decide）",
     )
 
 

@@ -13,6 +13,7 @@ DOCS = ROOT / "docs"
 SITE = ROOT / "site"
 MKDOCS_YML = ROOT / "mkdocs.yml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"  # Jinja2 templates of the generated pages
+FIXTURES = ROOT / "tests" / "fixtures"  # the project's own PDF and Word reports (tests, benchmarks)
 
 # ../shared beside the repository: gold labels and the reports we may not copy (PDF, Word).
 SHARED = ROOT.parent / "shared"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from . import Document, ReadError, Unsupported, reader
 
@@ -26,19 +27,21 @@ _PARAGRAPH_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(]
 @reader(".pdf")
 def read_pdf(path: Path, data: bytes) -> Document:
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
-        raise ReadError(f"not a readable PDF ({type(e).__name__}): the file may be cut off or damaged") from None
-    with pdf:
-        rows: list[list[str]] = []
-        chars = 0
-        for page in pdf.pages:
-            chars += len(page.chars)
-            rows.extend(_page_rows(page))
-        if not chars:
-            raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            rows: list[list[str]] = []
+            chars = 0
+            for page in pdf.pages:
+                chars += len(page.chars)
+                rows.extend(_page_rows(page))
+    except PdfminerException as e:
+        cause = e.args[0] if e.args else e
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
+        raise ReadError(f"not a readable PDF ({cause}): the file may be cut off or damaged") from None
+    except (PSException, PDFPasswordIncorrect) as e:
+        raise ReadError(f"not a readable PDF ({type(e).__name__}: {e}): the file may be cut off or damaged") from None
+    if not chars:
+        raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
     return Document(path, "pdf", rows)
 
 
