@@ -2,7 +2,9 @@
 
 Template-driven: the official row labels (schema.py) are the anchors. A table row is any row of cells
 that holds numbers; its label is the last text cell before the first number. The same code therefore
-reads real HTML tables, tab-separated text, pipe tables and tables printed one cell per line.
+reads HTML, Word and PDF tables, tab-separated text, pipe tables and tables printed one cell per line.
+A page flattened into one line of text is cut at the labels instead (`inline_tables`), and digits that a
+converter ran together are split by the template's arithmetic (decode.py).
 """
 
 from __future__ import annotations
@@ -254,7 +256,7 @@ def _inline_rows(region: str, rows: tuple[schema.Row, ...]) -> list[list[str]]:
     pos = 0
     for row in rows:
         m = re.compile(row.inline_pattern()).search(region, pos)
-        if m and all(h[2].id != row.id for h in hits):
+        if m:
             hits.append((m.start(), m.end(), row))
             pos = m.end()
     out = []
@@ -461,7 +463,8 @@ def _decode_runs(report: Report, template: schema.Template, table_id: str, row_i
     for row_id, run in runs.items():
         reading = chosen.get(row_id)
         if reading:
-            placed[row_id] = [Value(x, x) for x in reading[:-1]] + [Value(reading[-1], reading[-1], run.unit)]
+            values = [Value(x, x.lstrip("+")) for x in reading]
+            placed[row_id] = values[:-1] + [Value(values[-1].raw, values[-1].value, run.unit)]
             continue
         found = options[row_id]
         placed[row_id] = [Value(run.text, None)] * len(template.row(table_id, row_id).cols)
@@ -552,7 +555,7 @@ def _extract_appeals(report: Report, rows: list[list[str]], run_together: bool) 
     if run is not None:
         found = decode.candidates(run.pieces, size, decode.groups_sum(width))
         if found and len(found) == 1 and (run.forced or decode.groups_sum(width)(found[0])):
-            values = [Value(x, x) for x in found[0]]
+            values = [Value(x, x.lstrip("+")) for x in found[0]]
         elif run.forced:
             report.undecided.update(("appeals", r.id) for r in schema.APPEALS.rows)
             report.findings.append(_ambiguous("appeals", "", run, found))
