@@ -69,5 +69,4 @@ def bench_parse(c, seconds=3.0):
 
     pdfs = sorted(paths.FIXTURES.glob("*.pdf")) + (sorted(paths.CORPUS_REPORTS.glob("*.pdf"))
                                                    if paths.CORPUS_REPORTS.is_dir() else [])
-    pdfs = [p for p in pdfs if p.name != "scanned.pdf"]  # no text layer: nothing to compare
     print(json.dumps(run([paths.REPORTS], pdfs, float(seconds)), ensure_ascii=False))

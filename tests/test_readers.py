@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from nianbao import paths
-from nianbao.extract import extract_report, run_checks
+from nianbao.extract import arithmetic_findings, extract_report
 from nianbao.readers import ReadError, Unsupported, read_document
 
 from conftest import FIXTURES, requires_shared
@@ -54,7 +54,7 @@ def test_pdf_table_without_rules_is_read_from_word_positions():
     cells = sum(len(cols) for rows in EXPECTED["cells"].values() for cols in rows.values())
     assert len(wrong) <= 0.05 * cells, wrong
     # A row the fallback cannot line up is never silently wrong: the report's own arithmetic flags it.
-    flagged = {f.row for f in run_checks(report.value, report.row_ids["requests"]) if f.check == "row_total"}
+    flagged = {f.row for f in arithmetic_findings(report) if f.check == "row_total"}
     assert {row for _, row, *_ in wrong} <= flagged
 
 

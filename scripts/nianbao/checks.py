@@ -101,18 +101,18 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset
 
 # ---- beyond the report's own tables (warnings) ----------------------------------------------------------
 
-# What the narrative restates, and the table cells it restates: (label, pattern on normalized text, cells
-# whose sum is the figure; a figure may equal any of the alternatives).
+# What the narrative restates: (label, pattern on normalized text, table, cells whose sum is the figure; a
+# figure may equal any of the alternatives).
+_RECEIVED = ((("new_received", "total"),), (("new_received", "total"), ("carried_over", "total")))
 _NARRATIVE_FIGURES = (
-    ("收到申请", r"(?:收到|受理)(?:了)?(?:[^。；;，,\d]{0,24}?申请[^。；;，,\d]{0,4}?|共)(\d+)件",
-     ((("new_received", "total"),), (("new_received", "total"), ("carried_over", "total")))),
-    ("收到申请", r"(?:收到|受理)(?:了)?(\d+)件(?:政府信息公开)?申请",
-     ((("new_received", "total"),), (("new_received", "total"), ("carried_over", "total")))),
-    ("办结", r"(?<!公开)(?<!不予)(?<!同意)(?<!办理)(?:办结|答复)(?:了)?[^。；;，,\d]{0,12}?(\d+)件",
+    ("收到申请", r"(?:收到|受理)(?:了)?(?:[^。；;，,\d]{0,24}?申请[^。；;，,\d]{0,4}?|共)(\d+)件", "requests", _RECEIVED),
+    ("收到申请", r"(?:收到|受理)(?:了)?(\d+)件(?:政府信息公开)?申请", "requests", _RECEIVED),
+    ("办结", r"(?<!公开)(?<!不予)(?<!同意)(?<!办理)(?:办结|答复)(?:了)?[^。；;，,\d]{0,12}?(\d+)件", "requests",
      ((("total_handled", "total"),),)),
-    ("结转下年度", r"(?:结转下|转下)[^。；;，,\d]{0,10}?(\d+)件", ((("carried_forward", "total"),),)),
-    ("行政复议", r"行政复议(?:案件|数为|共)?(\d+)件", ((("review", "total"),),)),
-    ("行政诉讼", r"行政诉讼(?:案件|数为|共)?(\d+)件", ((("suit_direct", "total"), ("suit_after_review", "total")),)),
+    ("结转下年度", r"(?:结转下|转下)[^。；;，,\d]{0,10}?(\d+)件", "requests", ((("carried_forward", "total"),),)),
+    ("行政复议", r"行政复议(?:案件|数为|共)?(\d+)件", "appeals", ((("review", "total"),),)),
+    ("行政诉讼", r"行政诉讼(?:案件|数为|共)?(\d+)件", "appeals",
+     ((("suit_direct", "total"), ("suit_after_review", "total")),)),
 )
 
 
@@ -121,10 +121,9 @@ def text_vs_table(narrative: str, value: Lookup) -> list[Finding]:
     text = schema.normalize(narrative)
     findings = []
     seen = set()
-    for label, pattern, alternatives in _NARRATIVE_FIGURES:
+    for label, pattern, table, alternatives in _NARRATIVE_FIGURES:
         for m in re.finditer(pattern, text):
             said = Decimal(m.group(1))
-            table = "appeals" if alternatives[0][0][0] in ("review", "suit_direct", "suit_after_review") else "requests"
             sums = []
             for cells in alternatives:
                 printed = [value(table, row, col) for row, col in cells]

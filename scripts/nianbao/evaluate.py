@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .checks import run_checks
-from .extract import Report, extract_report
+from .extract import Report, arithmetic_findings, extract_report
 from .readers import ReadError, read_document
 
 
@@ -65,8 +64,7 @@ def score_file(report_path: Path, gold_path: Path) -> Score:
                     score.nonzero_right += ok
                 if not ok:
                     score.wrong.append(f"{key}: got {got!r}, want {want!r}")
-    arithmetic = run_checks(report.value, report.row_ids.get("requests", ()), report.undecided)
-    found = {f.key for f in arithmetic} if not report.problem else set()
+    found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
     expected = set(gold.get("failed_checks", []))
     optional = set(gold.get("optional_checks", []))
     score.missed_checks = sorted(expected - found)

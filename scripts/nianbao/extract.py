@@ -59,11 +59,15 @@ def extract_report(doc: Document) -> Report:
     return report
 
 
+def arithmetic_findings(report: Report) -> list[Finding]:
+    """The four arithmetic checks of SCHEMA.md §5 over the report, leaving out rows it could not decide."""
+    return run_checks(report.value, report.row_ids.get("requests", ()), report.undecided)
+
+
 def checked_findings(report: Report) -> list[Finding]:
     """Everything found in one report: extraction warnings, its own arithmetic, narrative against tables."""
     narrative = "\n".join(s.text for s in report.sections)
-    return (report.findings + run_checks(report.value, report.row_ids["requests"], report.undecided)
-            + text_vs_table(narrative, report.value))
+    return report.findings + arithmetic_findings(report) + text_vs_table(narrative, report.value)
 
 
 # ---- template and metadata ---------------------------------------------------------------------------

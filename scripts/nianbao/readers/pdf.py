@@ -33,13 +33,12 @@ def read_pdf(path: Path, data: bytes) -> Document:
             for page in pdf.pages:
                 chars += len(page.chars)
                 rows.extend(_page_rows(page))
-    except PdfminerException as e:
-        cause = e.args[0] if e.args else e
+    except (PdfminerException, PSException) as e:
+        # pdfplumber wraps what pdfminer raises on opening; pages parsed later raise pdfminer's own errors.
+        cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
         if isinstance(cause, PDFPasswordIncorrect):
             raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
         raise ReadError(f"not a readable PDF ({cause}): the file may be cut off or damaged") from None
-    except (PSException, PDFPasswordIncorrect) as e:
-        raise ReadError(f"not a readable PDF ({type(e).__name__}: {e}): the file may be cut off or damaged") from None
     if not chars:
         raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
     return Document(path, "pdf", rows)
