@@ -9,13 +9,17 @@ from nianbao import paths
 QUIET_MATERIAL = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every build
 
 
-@task(help={"src": "folder of report files", "out": "folder for the CSV files"})
-def parse(c, src=str(paths.REPORTS), out=str(paths.CSV)):
+@task(help={"src": "folder of report files", "out": "folder for the CSV files",
+            "jobs": "worker processes (default: one per core)",
+            "max_mb": "files larger than this are not read (default 64)",
+            "timeout": "seconds one file may take before it is given up (default 120)"})
+def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, timeout=None):
     """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv."""
-    from nianbao.dataset import parse_corpus, summary_line
+    from nianbao.dataset import Limits, parse_corpus, summary_line
     from nianbao.registry import Registry
 
-    entries = parse_corpus(Path(src), Path(out), Registry.load(paths.SOURCES, paths.AGENCIES))
+    entries = parse_corpus(Path(src), Path(out), Registry.load(paths.SOURCES, paths.AGENCIES),
+                           Limits(float(max_mb or Limits.max_mb), float(timeout or Limits.seconds)), int(jobs))
     print(summary_line(entries, Path(out)))
 
 

@@ -1,8 +1,8 @@
 import csv
-import shutil
 
 from nianbao import paths
 from nianbao.dataset import parse_corpus
+from nianbao.pages import build_pages
 from nianbao.registry import Registry
 
 
@@ -34,30 +34,22 @@ def test_every_file_has_one_line_and_parsed_reports_have_cells(corpus_copy, tmp_
     assert len(entries) == len(reports)
 
 
-def test_csv_is_sorted_and_byte_identical_across_runs(corpus_copy, tmp_path):
-    parse_corpus(corpus_copy, tmp_path / "a", registry())
-    parse_corpus(corpus_copy, tmp_path / "b", registry())
+def test_csv_and_pages_are_byte_identical_across_runs(corpus_copy, tmp_path):
+    """Two runs, one with a single worker and one with several, write the same bytes: CSV, Markdown, charts."""
+    parse_corpus(corpus_copy, tmp_path / "a", registry(), jobs=1)
+    parse_corpus(corpus_copy, tmp_path / "b", registry(), jobs=3)
     for name in paths.CSV_FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    for run in "ab":  # separate chart caches, so that the charts are drawn twice
+        build_pages(tmp_path / run, tmp_path / f"docs-{run}", corpus_copy, paths.AGENCIES, tmp_path / f"cache-{run}")
+    files = {run: {p.relative_to(tmp_path / f"docs-{run}"): p.read_bytes()
+                   for p in sorted((tmp_path / f"docs-{run}").rglob("*")) if p.is_file()} for run in "ab"}
+    assert len(files["a"]) > 50 and files["a"] == files["b"]
     ids = [r["report_id"] for r in read(tmp_path / "a" / "reports.csv")]
     assert ids == sorted(ids)
     cells = read(tmp_path / "a" / "cells.csv")
     first = [c for c in cells if c["report_id"] == cells[0]["report_id"]]
     assert [c["table"] for c in first] == sorted((c["table"] for c in first), key=["proactive", "requests", "appeals"].index)
-
-
-def test_bad_and_duplicate_files_cost_one_line_each(corpus_copy, tmp_path):
-    (corpus_copy / "empty.txt").write_bytes(b"")
-    (corpus_copy / "prose.txt").write_text("今天天气很好，我们去公园散步。", encoding="utf-8")
-    (corpus_copy / "report.pdf").write_bytes(b"\x00\x01not a pdf")
-    shutil.copy(corpus_copy / "kiro_005.txt", corpus_copy / "副本 kiro.txt")
-    reports = {r["source_file"]: r for r in read(_parse(corpus_copy, tmp_path) / "reports.csv")}
-    assert reports["empty.txt"]["status"] == "failed" and reports["empty.txt"]["status_reason"] == "empty file"
-    assert reports["prose.txt"]["status"] == "unsupported"
-    assert reports["report.pdf"]["status"] == "failed" and "PDF" in reports["report.pdf"]["status_reason"]
-    dup = reports["副本 kiro.txt"]
-    assert dup["status"] == "duplicate" and dup["duplicate_of"] == reports["kiro_005.txt"]["report_id"]
-    assert reports["kiro_005.txt"]["status"] == "ok"  # the good report is unaffected
 
 
 def test_second_file_for_the_same_agency_and_year_gets_a_suffix(corpus_copy, tmp_path):

@@ -35,6 +35,9 @@ def site(tmp_path_factory):
     hostile = hostile.replace("2023 年政府信息公开", "<script>alert('t')</script>局 2023 年政府信息公开", 1)
     assert hostile != text
     (reports / "hostile.txt").write_text(hostile, encoding="utf-8")
+    # More hostile reports (HTML and Markdown), and two files that claim one agency and year.
+    for name in ("hostile.html", "hostile.md", "conflict_first.txt", "conflict_second.txt"):
+        shutil.copy(paths.FIXTURES / "hostile" / name, reports / name)
     parse_corpus(reports, root / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
     shutil.copy(paths.MKDOCS_YML, root / "mkdocs.yml")
     shutil.copytree(paths.DOCS / "assets", root / "docs" / "assets")
@@ -59,7 +62,8 @@ def page(site, url):
 
 
 def test_every_parsed_report_has_a_page_with_tables_and_charts(site):
-    parsed = [r for r in reports_csv(site) if r["template"] in ("gov2019", "gov2021") and r["status"] in ("ok", "warnings")]
+    parsed = [r for r in reports_csv(site) if r["template"] in ("gov2019", "gov2021") and r["status"] in ("ok", "warnings")
+              and not r["superseded_by"]]
     assert len(parsed) >= 8
     for r in parsed:
         slug = r["agency_slug"]
@@ -79,18 +83,22 @@ def test_blank_cells_are_shown_blank_not_zero(site):
 
 def test_report_text_is_escaped_everywhere(site):
     pages = list((site / "site").rglob("*.html"))
-    hostile_page = next(p for p in pages if "onerror" in p.read_text(encoding="utf-8"))
-    html = hostile_page.read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert" in html
     for page_file in pages:
         text = page_file.read_text(encoding="utf-8")
-        assert "<script>alert" not in text
-        assert "<img src=x" not in text
-        assert 'href="javascript:' not in text
-        assert 'onclick="alert' not in text
+        assert "<script>alert" not in text, page_file
+        assert "<img src=x" not in text, page_file
+        assert 'href="javascript:' not in text, page_file
+        assert 'onclick="alert' not in text, page_file
         assert ">49<" not in text or "{{ 7*7 }}" in text  # Jinja syntax is shown, never evaluated
-    assert "{{ 7*7 }}" in html
-    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;局" in html  # the title, in the page heading
+    rows = {r["source_file"]: r for r in reports_csv(site)}
+    for name in ("hostile.txt", "hostile.md", "hostile.html"):  # each hostile report has a page, showing its text
+        r = rows[name]
+        html = page(site, f"{r['agency_slug']}/{r['year']}")
+        assert "&lt;script&gt;alert" in html and "{{ 7*7 }}" in html, name
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;局" in page(site, f"{rows['hostile.txt']['agency_slug']}/2023")
+    # Source files that MkDocs or a browser would render are offered as plain text only.
+    sources = {p.name for p in (site / "site" / "sources").iterdir()}
+    assert {"hostile.md.txt", "hostile.html.txt", "hostile.txt"} <= sources and "hostile" not in sources
 
 
 def test_search_index_is_segmented_and_finds_chinese_queries(site):
@@ -114,3 +122,19 @@ def test_navigation_stays_small(site):
     html = page(site, "shuyang-gov/2025")
     nav = re.findall(r'class="md-nav__link"', html)
     assert len(nav) < 40  # the nav does not list every report page
+
+
+def test_quality_page_lists_conflicts_and_findings_linked_to_pages(site):
+    rows = {r["source_file"]: r for r in reports_csv(site)}
+    chosen, other = rows["conflict_first.txt"], rows["conflict_second.txt"]
+    assert other["superseded_by"] == chosen["report_id"]
+    slug = chosen["agency_slug"]
+    chosen_url = f"{slug}/{chosen['report_id'][len(slug) + 1:]}"
+    assert "conflict_second.txt" in page(site, chosen_url)  # the chosen page names the file it was chosen over
+    assert not (site / "site" / slug / "2025-2").exists()  # the superseded file has no page of its own
+    html = page(site, "quality").split("<article", 1)[1]  # the content, not the table of contents
+    conflicts = html.split("同一机构同一年度的多份文件", 1)[1].split("报告自身的算术不符", 1)[0]
+    assert f'href="../{chosen_url}/"' in conflicts and "conflict_second.txt" in conflicts
+    arithmetic = html.split("报告自身的算术不符", 1)[1].split("正文与表格矛盾", 1)[0]
+    assert 'href="../panzhihua-nddo/2025/"' in arithmetic and "收支不平衡" in arithmetic
+    assert 'href="../pingtan-zone-2020/' not in html and "数字连写" in html

@@ -17,6 +17,7 @@ from typing import Callable
 from . import schema
 from .checks import Finding, carry_chain
 from .extract import Report, checked_findings, extract_report
+from .isolate import Failure, default_jobs, run_isolated
 from .readers import ReadError, Unsupported, read_document
 from .registry import Registry, file_slug
 
@@ -24,7 +25,7 @@ REPORT_COLUMNS = (
     "report_id", "source_file", "source_sha256", "source_format", "agency", "region", "year", "template",
     "title", "published", "status", "status_reason",
     # beyond SCHEMA.md's list:
-    "agency_slug", "agency_printed", "level", "source_url", "retrieved", "duplicate_of",
+    "agency_slug", "agency_printed", "level", "source_url", "retrieved", "duplicate_of", "superseded_by",
 )
 CELL_COLUMNS = ("report_id", "table", "row", "col", "value", "raw", "unit")
 CHECK_COLUMNS = ("report_id", "check", "severity", "table", "row", "col", "expected", "actual", "message")
@@ -45,15 +46,25 @@ class Entry:
     findings: list[Finding] = field(default_factory=list)
     report_id: str = ""
     duplicate_of: str = ""
+    superseded_by: str = ""  # another file for the same agency and year, which the site shows instead
 
 
 def list_report_files(src: Path) -> list[Path]:
     return sorted(p for p in src.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost. Past either limit the file is `failed` with the limit as its reason."""
+
+    max_mb: float = 64.0  # generous: the corpus's reports, PDFs included, are under 1 MB each
+    seconds: float = 120.0  # generous: a report PDF reads at 10–20 pages a second here (invoke bench-parse)
+    memory_mb: float = 2048.0  # a 40-page PDF needs ~200 MB
+
+
 def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     """Read, extract and check one file. Never raises: every failure becomes a status and a reason."""
-    entry = Entry(source_file, hashlib.sha256(data).hexdigest(), path.suffix.lower().lstrip("."))
+    entry = Entry(source_file, hashlib.sha256(data).hexdigest(), _format(path))
     try:
         report = extract_report(read_document(path, data))
     except Unsupported as e:
@@ -61,6 +72,9 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
         return entry
     except ReadError as e:
         entry.status, entry.reason = "failed", str(e)
+        return entry
+    except MemoryError:
+        entry.status, entry.reason = "failed", "reading this file needed more memory than one file may use; given up"
         return entry
     except Exception as e:  # a reader bug must not take the run down; say what happened
         entry.status, entry.reason = "failed", f"internal error while reading: {type(e).__name__}: {e}"
@@ -82,6 +96,33 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     return entry
 
 
+def _format(path: Path) -> str:
+    return path.suffix.lower().lstrip(".")
+
+
+def _parse_task(task: tuple[str, str, float]) -> Entry:
+    """One file in a worker process: the size limit first, so an oversized file is never read whole."""
+    path, source_file, max_mb = Path(task[0]), task[1], task[2]
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+    if size > max_mb * 1e6:
+        entry = Entry(source_file, _file_sha256(path), _format(path), "failed")
+        entry.reason = f"file is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit per file; not read"
+        return entry
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+    return parse_file(path, source_file, data)
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def _findings_reason(findings: list[Finding]) -> str:
     counts = Counter(f.check for f in findings)
     errors = sum(1 for f in findings if f.severity == "error")
@@ -92,46 +133,75 @@ def _findings_reason(findings: list[Finding]) -> str:
 
 
 def parse_corpus(
-    src: Path, out: Path, registry: Registry, progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr)
+    src: Path, out: Path, registry: Registry, limits: Limits = Limits(), jobs: int = 0,
+    progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
 ) -> list[Entry]:
+    """Parse every file under src into the CSV files in out, in `jobs` worker processes (0: one per core)."""
     files = list_report_files(src)
+    tasks = [(str(path), path.relative_to(src).as_posix(), limits.max_mb) for path in files]
     entries: list[Entry] = []
-    first_by_hash: dict[str, Entry] = {}
     step = max(1, len(files) // 20)
-    for n, path in enumerate(files, 1):
-        source_file = path.relative_to(src).as_posix()
-        data = path.read_bytes()
-        earlier = first_by_hash.get(hashlib.sha256(data).hexdigest())
-        if earlier is not None:
-            entry = Entry(source_file, earlier.sha256, path.suffix.lower().lstrip("."), "duplicate")
-            entry.reason = f"same bytes as {earlier.source_file}"
-            entry.duplicate_of = earlier.source_file
-        else:
-            entry = parse_file(path, source_file, data)
-            first_by_hash[entry.sha256] = entry
-        entries.append(entry)
+    results = run_isolated(_parse_task, tasks, jobs or default_jobs(), limits.seconds, limits.memory_mb)
+    for n, (path, (_, source_file, _), result) in enumerate(zip(files, tasks, results), 1):
+        if isinstance(result, Failure):  # the worker was killed: hash the file here, it is all we can say
+            result = Entry(source_file, _file_sha256(path), _format(path), "failed", result.reason)
+        entries.append(result)
         if len(files) > 50 and (n % step == 0 or n == len(files)):
             progress(f"parse: {n}/{len(files)} files")
+    mark_duplicates(entries)
     assign_report_ids(entries, registry)
     check_carry_chain(entries, registry)
     write_csv(entries, out, registry)
     return entries
 
 
+def mark_duplicates(entries: list[Entry]) -> None:
+    """A file with the same bytes as an earlier one (in file-name order) is counted once: the later is a duplicate."""
+    first_by_hash: dict[str, Entry] = {}
+    for i, entry in enumerate(entries):
+        if not entry.sha256:  # a file that could not be read at all
+            continue
+        earlier = first_by_hash.setdefault(entry.sha256, entry)
+        if earlier is not entry:
+            entries[i] = Entry(entry.source_file, entry.sha256, entry.format, "duplicate",
+                               f"same bytes as {earlier.source_file}", duplicate_of=earlier.source_file)
+
+
+def site_preference(entry: Entry) -> tuple:
+    """Which of several files for one agency and year the site shows (the first in this order): the one with
+    the fewest failed arithmetic checks, then the latest 发布日期, then the most filled cells, then the
+    first file name. The others stay in the data, marked `superseded_by`."""
+    errors = sum(f.severity == "error" for f in entry.findings)
+    filled = sum(v.value not in ("", None) for v in entry.report.cells.values())
+    return errors, _descending(entry.report.published), -filled, entry.source_file
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in text) + (0,)  # a later date sorts first; no date sorts last
+
+
 def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
-    """<agency-slug>-<year> for parsed reports (a second file for the same agency and year gets -2, -3 … in
-    source-file order); a slug of the file name for every other file."""
-    seen: Counter[str] = Counter()
-    by_file = {}
+    """<agency-slug>-<year> for parsed reports; where several files claim one agency and year, the one the
+    site shows (`site_preference`) gets that id and the others -2, -3 … in the same order. A slug of the file
+    name for every other file."""
+    claims: dict[str, list[Entry]] = {}
     for entry in entries:
         agency = _agency(entry, registry)
         if entry.status in ("ok", "warnings") and agency and entry.report.year:
-            base = f"{registry.slug(agency)}-{entry.report.year}"
-            seen[base] += 1
-            entry.report_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            claims.setdefault(f"{registry.slug(agency)}-{entry.report.year}", []).append(entry)
         else:
             entry.report_id = file_slug(entry.source_file)
-        by_file[entry.source_file] = entry.report_id
+    for base, group in claims.items():
+        group.sort(key=site_preference)
+        for n, entry in enumerate(group, 1):
+            entry.report_id = base if n == 1 else f"{base}-{n}"
+        for entry in group[1:]:
+            entry.superseded_by = base
+            entry.findings.append(Finding(
+                "conflict", "warning", message=f"同一机构同一年度另有报告文件 {group[0].source_file}，"
+                f"网站采用该文件（按算术校验错误较少、发布日期较新、填写单元格较多、文件名的顺序选定）"))
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
+    by_file = {entry.source_file: entry.report_id for entry in entries}
     for entry in entries:
         if entry.duplicate_of:
             entry.duplicate_of = by_file[entry.duplicate_of]
@@ -140,9 +210,9 @@ def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
 def check_carry_chain(entries: list[Entry], registry: Registry) -> None:
     """上年结转 of each report against 结转下年度 of the same agency's report for the year before (a warning)."""
     parsed = {}
-    for entry in sorted(entries, key=lambda e: e.report_id):  # the first file of an agency-year is the one compared
-        if entry.status in ("ok", "warnings") and entry.report.year:
-            parsed.setdefault((registry.slug(_agency(entry, registry)), entry.report.year), entry)
+    for entry in entries:
+        if entry.status in ("ok", "warnings") and entry.report.year and not entry.superseded_by:
+            parsed[(registry.slug(_agency(entry, registry)), entry.report.year)] = entry
     for (slug, year), entry in parsed.items():
         previous = parsed.get((slug, year - 1))
         if previous is None:
@@ -173,7 +243,7 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
             "status": e.status, "status_reason": e.reason,
             "agency_slug": registry.slug(agency), "agency_printed": r.agency_printed if r else "",
             "level": src.level, "source_url": src.source_url, "retrieved": src.retrieved,
-            "duplicate_of": e.duplicate_of,
+            "duplicate_of": e.duplicate_of, "superseded_by": e.superseded_by,
         })
         if r is None:
             continue

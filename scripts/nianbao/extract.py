@@ -45,6 +45,11 @@ class Report:
         return cell.value if cell else None
 
 
+# A whole report's narrative runs to 5,000–30,000 characters. Past this a section is padding or garbage, and
+# would swell sections.csv, the page and the search index (and exceed common CSV readers' field limit).
+MAX_SECTION_CHARS = 100_000
+
+
 def extract_report(doc: Document) -> Report:
     rows = [[cell.strip() for cell in row] for row in doc.rows]
     norm = [[schema.normalize(cell) for cell in row] for row in rows]
@@ -54,8 +59,18 @@ def extract_report(doc: Document) -> Report:
     report.agency_printed = agency_from_title(report.title)
     report.published = find_published(norm)
     report.sections = find_sections(rows, norm)
+    for section in report.sections:
+        if len(section.text) > MAX_SECTION_CHARS:
+            report.findings.append(Finding("long_text", "warning", message=(
+                f"第 {section.number} 部分正文有 {len(section.text):,} 字，远超一份年报的篇幅；"
+                f"数据中只保留前 {MAX_SECTION_CHARS:,} 字，全文见原始文件")))
+            section.text = section.text[:MAX_SECTION_CHARS]
     if report.template in schema.TEMPLATES:
         extract_tables(report, rows, norm)
+        unreadable = doc.text.count("\ufffd")
+        if unreadable:
+            report.findings.append(Finding("unreadable_bytes", "warning", message=(
+                f"文件中有 {unreadable} 处字节无法按其编码解码，已显示为 �；相关文字或数字可能缺失")))
     return report
 
 
@@ -415,8 +430,8 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
         elif pending:
             report.findings.append(Finding(
                 "unplaced_row", "warning", table.id,
-                message=f"{len(pending)} row(s) of numbers without a label could not be matched to the "
-                f"template's rows ({len(gap)} unlabelled row(s) expected there); left blank",
+                message=f"有 {len(pending)} 行数字没有行名，无法与格式中的行对应（此处应有 {len(gap)} 行）；"
+                "这些数字未采用，相应单元格留空",
             ))
         pending.clear()
 
@@ -430,7 +445,7 @@ def _extract_labelled(report: Report, template: schema.Template, table_id: str, 
         place_pending(index)
         if d.row.id in placed:
             report.findings.append(
-                Finding("duplicate_row", "warning", table.id, d.row.id, message="row printed twice; the first is kept")
+                Finding("duplicate_row", "warning", table.id, d.row.id, message="此行印了两次；采用第一次的数字")
             )
         else:
             placed[d.row.id] = d.values
@@ -529,12 +544,12 @@ def _place(report: Report, table: str, row: schema.Row, values: list[Value]) -> 
         if not value.readable:
             report.findings.append(
                 Finding("unreadable_cell", "warning", table, row.id, col.id, actual=value.raw,
-                        message=f"cell text '{value.raw}' is not a number; left blank")
+                        message=f"单元格印为“{value.raw}”，不是数字；留空")
             )
     if len(values) > len(row.cols) and any(not v.blank for v in values[len(row.cols) :]):
         report.findings.append(
             Finding("extra_cells", "warning", table, row.id,
-                    message=f"row prints {len(values)} cells where the template has {len(row.cols)}; extra cells ignored")
+                    message=f"此行印了 {len(values)} 个单元格，格式只有 {len(row.cols)} 个；多出的单元格未采用")
         )
 
 
@@ -567,8 +582,8 @@ def _extract_appeals(report: Report, rows: list[list[str]], run_together: bool) 
     if len(values) != size:
         report.findings.append(
             Finding("appeals_shape", "warning", "appeals",
-                    message=f"the appeals table prints {len(values)} cells where the template has {size}"
-                    + ("; left blank" if len(values) > size else "; the missing cells are left blank"))
+                    message=f"行政复议、行政诉讼表印了 {len(values)} 个单元格，格式有 {size} 个；"
+                    + ("无法对应，全部留空" if len(values) > size else "缺少的单元格留空"))
         )
         if len(values) > size:
             values = []

@@ -21,11 +21,37 @@ from markupsafe import Markup
 from . import paths, schema
 from .charts import Chart, bar_chart, line_chart
 
-HAND_WRITTEN = ("about.md", "assets")  # everything else under docs/ is generated
+HAND_WRITTEN = ("about.md", "assets")
+SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup  # everything else under docs/ is generated
 LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
                  "duplicate": "重复文件"}
 SMALL_NUMBER = 10  # a rate built on fewer requests than this carries a caveat
+# Every check id of checks.csv in plain words, grouped as the data-quality page lists them.
+CHECK_NAMES = {
+    "balance": "收支不平衡：新收 + 上年结转 ≠ 办结总计 + 结转下年度",
+    "outcomes_sum": "办理结果之和 ≠（七）总计",
+    "row_total": "各类申请人之和 ≠ 总计",
+    "appeals_total": "复议或诉讼各项之和 ≠ 总计",
+    "text_vs_table": "正文所述数字与表格不符",
+    "carry_chain": "上年结转 ≠ 上一年度报告的结转下年度",
+    "conflict": "同一机构同一年度另有报告文件",
+    "ambiguous_digits": "数字连写，无法唯一拆分",
+    "unreadable_bytes": "文件中有无法解码的字节",
+    "long_text": "正文超长，已截断",
+    "unplaced_row": "有数字行无法对应到表格行",
+    "duplicate_row": "同一行印了两次",
+    "unreadable_cell": "单元格不是数字",
+    "extra_cells": "单元格多于格式",
+    "appeals_shape": "复议诉讼表单元格数与格式不符",
+}
+QUALITY_GROUPS = (
+    ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
+    ("正文与表格矛盾", ("text_vs_table",)),
+    ("与上一年度报告的结转不衔接", ("carry_chain",)),
+    ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
+                   "unreadable_cell", "extra_cells", "appeals_shape")),
+)
 
 
 @dataclass
@@ -108,12 +134,14 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string)
-    env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER)
+    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url)
+    env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
 
     reports = data["reports"]
-    parsed = reports[reports["status"].isin(["ok", "warnings"])]
+    # One page per agency-year: a file superseded by another for the same agency and year has none.
+    parsed = reports[reports["status"].isin(["ok", "warnings"]) & (reports["superseded_by"] == "")]
+    superseded = reports[reports["superseded_by"] != ""]
     cells_by_report = dict(tuple(data["cells"].groupby("report_id", sort=False)))
     checks_by_report = dict(tuple(data["checks"].groupby("report_id", sort=False)))
     sections_by_report = dict(tuple(data["sections"].groupby("report_id", sort=False)))
@@ -132,7 +160,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         page.charts = report_charts(page, lookup, cache)
         pages.append(page)
         out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
-            p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir)))
+            p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir),
+            superseded=superseded[superseded["superseded_by"] == rid].to_dict("records")))
         out.write(page.url.rstrip("/") + ".csv", page_data_csv(cells))
 
     by_agency: dict[str, list[ReportPage]] = {}
@@ -165,6 +194,11 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     out.write("data.md", env.get_template("data.md.j2").render(
         counts=reports["status"].value_counts().to_dict(), total=len(reports), templates=schema.TEMPLATE_BY_ID,
         files=paths.CSV_FILES, unparsed=other_files.to_dict("records")))
+    out.write("quality.md", env.get_template("quality.md.j2").render(
+        groups=quality_groups(pages), total=len(pages), conflicts=[
+            (page, superseded[superseded["superseded_by"] == page.meta["report_id"]].to_dict("records"))
+            for page in pages if page.meta["report_id"] in set(superseded["superseded_by"])],
+        unparsed=len(other_files)))
     out.write("index.md", env.get_template("index.md.j2").render(
         pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
         agencies=len(by_agency), years=years, total=len(reports),
@@ -243,8 +277,22 @@ def yaml_string(value: str) -> Markup:
     return Markup(json.dumps(_MARKUP_CHARS.sub(" ", str(value)).strip(), ensure_ascii=False))
 
 
+def web_url(value: str) -> str:
+    """A link target from the data: only http(s) URLs, so that a `javascript:` address never becomes a link."""
+    return value if re.match(r"https?://", value or "", re.I) else ""
+
+
 def format_rate(value) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
+
+
+def quality_groups(pages: list[ReportPage]) -> list[tuple[str, list[tuple[ReportPage, list]]]]:
+    """For each group of checks, the reports with findings in it and those findings."""
+    groups = []
+    for title, checks in QUALITY_GROUPS:
+        found = [(p, [c for c in p.checks.itertuples() if c.check in checks]) for p in pages]
+        groups.append((title, [(p, fs) for p, fs in found if fs]))
+    return groups
 
 
 # ---- tables as printed -----------------------------------------------------------------------------------
@@ -299,11 +347,12 @@ def page_data_csv(cells: pd.DataFrame) -> str:
 
 
 def copy_source(out: PageWriter, meta: dict, reports_dir: Path) -> str:
-    """Offer the source file for download. HTML is served as text: a report's markup must never run here."""
+    """Offer the source file for download. HTML and Markdown are served as .txt: MkDocs would render a .md
+    file as a page and a browser an .html one, and a report's markup must never run here."""
     src = reports_dir / meta["source_file"]
     if not src.exists():
         return ""
-    name = meta["source_file"] + (".txt" if src.suffix.lower() in (".html", ".htm") else "")
+    name = meta["source_file"] + ("" if src.suffix.lower() in SERVED_AS_IS else ".txt")
     out.write(f"sources/{name}", src.read_bytes())
     return f"sources/{name}"
 

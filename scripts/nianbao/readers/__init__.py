@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +44,40 @@ def reader(*suffixes: str):
     return register
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, WPS and Excel binary files
+_LOOKS_HTML = re.compile(rb"^\s*(<!doctype html|<html|<meta|<head|<body|<table|<div|<p[\s>])", re.I)
+
+
+def sniff(data: bytes) -> str | None:
+    """The reader a file's content calls for, whatever its name says; None when the content does not tell.
+
+    Government sites often serve one format under another's name: a Word "web page" saved as .doc, a PDF
+    linked as .doc, a .docx called .doc.
+    """
+    head = data[:1024].lstrip(b"\xef\xbb\xbf")
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return ".docx"
+    if _LOOKS_HTML.match(head):
+        return ".html"
+    return None
+
+
 def read_document(path: Path, data: bytes | None = None) -> Document:
     """Read any supported file (its bytes, if the caller has them already); raises ReadError or Unsupported."""
     from . import docx, html, pdf, text  # noqa: F401  (registers the readers)
 
-    suffix = path.suffix.lower()
-    if suffix not in READERS:
-        raise Unsupported(f"unsupported file type '{suffix or path.name}': readable types are {', '.join(sorted(READERS))}")
     if data is None:
         data = path.read_bytes()
     if not data.strip():
         raise ReadError("empty file")
+    if data.startswith(_OLE2):
+        raise Unsupported("旧版 Word 97-2003 / WPS 二进制文档（.doc），暂不支持：请另存为 .docx 或 PDF 后再收录")
+    suffix = path.suffix.lower()
+    sniffed = sniff(data)
+    if sniffed and suffix not in (".txt", ".md", ".markdown"):  # a text file may well begin with markup
+        suffix = sniffed
+    if suffix not in READERS:
+        raise Unsupported(f"unsupported file type '{suffix or path.name}': readable types are {', '.join(sorted(READERS))}")
     return READERS[suffix](path, data)

@@ -38,6 +38,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
         cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
         if isinstance(cause, PDFPasswordIncorrect):
             raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
+        if isinstance(cause, MemoryError) or "allocate" in str(cause):  # zlib's own out-of-memory error
+            raise ReadError("a compressed stream in this PDF expands past the memory one file may use") from None
         raise ReadError(f"not a readable PDF ({cause}): the file may be cut off or damaged") from None
     if not chars:
         raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
