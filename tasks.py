@@ -1,5 +1,6 @@
 """Invoke tasks: thin glue over the stages in scripts/nianbao. `invoke --list` shows them."""
 
+import os
 from pathlib import Path
 
 from invoke import task
@@ -28,7 +29,8 @@ def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
     """Generate the Markdown pages, charts and downloads under docs/ from the CSV files."""
     from nianbao.pages import build_pages
 
-    print(build_pages(Path(csv), Path(docs)))
+    # SITE_URL is also what mkdocs.yml reads for site_url (the Pages workflow sets it).
+    print(build_pages(Path(csv), Path(docs), site_url=os.environ.get("SITE_URL", "")))
 
 
 @task(pre=[parse, pages])

@@ -1,9 +1,15 @@
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from nianbao import paths
+from nianbao.dataset import parse_corpus
+from nianbao.pages import build_pages
+from nianbao.registry import Registry
 
 SAMPLES = paths.REPORTS  # the real reports shipped in data/reports
 FIXTURES = paths.FIXTURES  # the project's own PDF and Word files
@@ -22,3 +28,44 @@ def corpus_copy(tmp_path):
     dst = tmp_path / "reports"
     shutil.copytree(SAMPLES, dst)
     return dst
+
+
+HOSTILE_LINES = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[点我](javascript:alert(1))",
+    '{: onclick="alert(1)" }',
+    "{{ 7*7 }} {% raw %}",
+]
+
+
+SITE_URL = "http://127.0.0.1/nianbao/"  # published under a sub-path, as on GitHub Pages for a project
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The whole pipeline into a real MkDocs build, once per test session: the shipped reports plus hostile
+    ones whose text tries to inject markup, Markdown links, attribute lists and Jinja, and two files that
+    claim one agency and year."""
+    root = tmp_path_factory.mktemp("build")
+    reports = root / "reports"
+    shutil.copytree(paths.REPORTS, reports)
+    text = (reports / "seed_004_1a1a63d5f29059ac.txt").read_text(encoding="utf-8")
+    hostile = text.replace("## 一、总体情况", "## 一、总体情况\n\n" + "\n\n".join(HOSTILE_LINES), 1)
+    hostile = hostile.replace("2023 年政府信息公开", "<script>alert('t')</script>局 2023 年政府信息公开", 1)
+    assert hostile != text
+    (reports / "hostile.txt").write_text(hostile, encoding="utf-8")
+    # More hostile reports (HTML and Markdown), and two files that claim one agency and year.
+    for name in ("hostile.html", "hostile.md", "conflict_first.txt", "conflict_second.txt"):
+        shutil.copy(paths.FIXTURES / "hostile" / name, reports / name)
+    parse_corpus(reports, root / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
+    shutil.copy(paths.MKDOCS_YML, root / "mkdocs.yml")
+    shutil.copytree(paths.DOCS / "assets", root / "docs" / "assets")
+    shutil.copy(paths.DOCS / "about.md", root / "docs" / "about.md")
+    build_pages(root / "csv", root / "docs", reports, paths.AGENCIES, root / "cache", SITE_URL)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")],
+                            capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING -" not in result.stderr, result.stderr
+    return root

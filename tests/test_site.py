@@ -1,58 +1,15 @@
-"""The whole pipeline into a real MkDocs build, once per test session, from the shipped reports plus one
-hostile report whose text tries to inject markup, Markdown links, attribute lists and Jinja."""
+"""The built site (conftest's `site`: the shipped reports plus hostile ones, through a real MkDocs build)."""
 
+import csv
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 
 import jieba
-import pytest
-
-from nianbao import paths
-from nianbao.dataset import parse_corpus
-from nianbao.pages import build_pages
-from nianbao.registry import Registry
-
-HOSTILE_LINES = [
-    "<script>alert('x')</script>",
-    '<img src=x onerror="alert(1)">',
-    "[点我](javascript:alert(1))",
-    '{: onclick="alert(1)" }',
-    "{{ 7*7 }} {% raw %}",
-]
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("build")
-    reports = root / "reports"
-    shutil.copytree(paths.REPORTS, reports)
-    text = (reports / "seed_004_1a1a63d5f29059ac.txt").read_text(encoding="utf-8")
-    hostile = text.replace("## 一、总体情况", "## 一、总体情况\n\n" + "\n\n".join(HOSTILE_LINES), 1)
-    hostile = hostile.replace("2023 年政府信息公开", "<script>alert('t')</script>局 2023 年政府信息公开", 1)
-    assert hostile != text
-    (reports / "hostile.txt").write_text(hostile, encoding="utf-8")
-    # More hostile reports (HTML and Markdown), and two files that claim one agency and year.
-    for name in ("hostile.html", "hostile.md", "conflict_first.txt", "conflict_second.txt"):
-        shutil.copy(paths.FIXTURES / "hostile" / name, reports / name)
-    parse_corpus(reports, root / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
-    shutil.copy(paths.MKDOCS_YML, root / "mkdocs.yml")
-    shutil.copytree(paths.DOCS / "assets", root / "docs" / "assets")
-    shutil.copy(paths.DOCS / "about.md", root / "docs" / "about.md")
-    build_pages(root / "csv", root / "docs", reports, paths.AGENCIES, root / "cache")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml")],
-                            capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr
-    assert "WARNING -" not in result.stderr, result.stderr
-    return root
 
 
 def reports_csv(site):
-    import csv
-
     with (site / "csv" / "reports.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
@@ -138,3 +95,71 @@ def test_quality_page_lists_conflicts_and_findings_linked_to_pages(site):
     arithmetic = html.split("报告自身的算术不符", 1)[1].split("正文与表格矛盾", 1)[0]
     assert 'href="../panzhihua-nddo/2025/"' in arithmetic and "收支不平衡" in arithmetic
     assert 'href="../pingtan-zone-2020/' not in html and "数字连写" in html
+
+
+def test_data_package_validates_with_frictionless(site):
+    downloads = site / "site" / "downloads"
+    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json",
+                             str(downloads / "datapackage.json")], capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["valid"], result.stdout[-3000:]
+    package = json.loads((downloads / "datapackage.json").read_text(encoding="utf-8"))
+    names = {r["path"] for r in package["resources"]}
+    assert {"reports.csv", "cells.csv", "checks.csv", "indicators.csv", "wide_requests.csv",
+            "wide_proactive_gov2019.csv", "wide_proactive_gov2021.csv", "dictionary.csv", "ids.csv"} <= names
+    # The dictionary names every column of every file; ids.csv every id with its official label.
+    dictionary = list(csv.DictReader((downloads / "dictionary.csv").open(encoding="utf-8")))
+    for resource in package["resources"]:
+        header = (downloads / resource["path"]).open(encoding="utf-8").readline().strip().split(",")
+        assert header == [r["column"] for r in dictionary if r["file"] == resource["path"]], resource["path"]
+    ids = list(csv.DictReader((downloads / "ids.csv").open(encoding="utf-8")))
+    assert {"template": "gov2021", "table": "proactive", "row": "fees", "col": "amount_10k_yuan"}.items() <= next(
+        r for r in ids if r["row"] == "fees" and r["template"] == "gov2021").items()
+    # Excel copies: a BOM, and text that would run as a formula is defused.
+    excel = (downloads / "excel" / "reports.csv").read_bytes()
+    assert excel.startswith("\ufeff".encode("utf-8"))
+
+
+def test_wide_tables_one_row_per_shown_report_and_templates_apart(site):
+    downloads = site / "site" / "downloads"
+    shown = {r["report_id"] for r in reports_csv(site) if r["status"] in ("ok", "warnings") and not r["superseded_by"]}
+    wide = list(csv.DictReader((downloads / "wide_requests.csv").open(encoding="utf-8")))
+    assert {r["report_id"] for r in wide} == shown
+    shuyang = next(r for r in wide if r["report_id"] == "shuyang-gov-2025")
+    assert shuyang["new_received.total"] == "713" and shuyang["new_received.natural_person"] == "705"
+    for template in ("gov2019", "gov2021"):
+        rows = list(csv.DictReader((downloads / f"wide_proactive_{template}.csv").open(encoding="utf-8")))
+        assert rows and {r["template"] for r in rows} == {template}
+    assert "fees.amount_10k_yuan" not in (downloads / "wide_proactive_gov2019.csv").read_text(encoding="utf-8")
+
+
+def test_indicators_show_numerator_denominator_and_small_number_caveat(site):
+    rows = list(csv.DictReader((site / "site" / "downloads" / "indicators.csv").open(encoding="utf-8")))
+    rate = {(r["report_id"], r["indicator"]): r for r in rows}
+    r = rate[("shuyang-gov-2025", "disclosure_rate")]
+    assert (r["numerator"], r["denominator"], r["small_denominator"]) == ("395", "718", "false")
+    assert abs(float(r["value"]) - 395 / 718) < 1e-6
+    review = rate[("shuyang-gov-2025", "review_correction_rate")]
+    assert (review["numerator"], review["denominator"]) == ("10", "46")  # corrected ÷ (total − pending)
+    html = page(site, "shuyang-gov/2025")
+    assert 'title="395 / 718">55.0%' in html
+    small = rate[("panzhihua-nddo-2019", "disclosure_rate")]  # 2 requests: carries the caveat
+    assert small["small_denominator"] == "true"
+    assert "分母不足 10" in page(site, "panzhihua-nddo/2019")
+    assert "<h2" in page(site, "indicators") and 'id="dispute_rate"' in page(site, "indicators")
+
+
+def test_report_page_gives_provenance_and_a_citation(site):
+    html = page(site, "shuyang-gov/2025")
+    row = next(r for r in reports_csv(site) if r["report_id"] == "shuyang-gov-2025")
+    assert row["source_sha256"] in html and "kiro_005.txt" in html and "获取日期" in html
+    cite = re.search(r'<pre class="nb-cite"[^>]*>(.*?)</pre>', html, re.S).group(1)
+    assert "shuyang-gov-2025" in cite and "http://127.0.0.1/nianbao/shuyang-gov/2025/" in cite
+
+
+def test_excel_copy_defuses_formulas_but_keeps_negative_numbers():
+    from nianbao.downloads import _defuse
+
+    assert _defuse('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
+    assert _defuse("@SUM(A1)") == "'@SUM(A1)" and _defuse("-A1") == "'-A1"
+    assert _defuse("-3") == "-3" and _defuse("报告") == "报告" and _defuse(12) == 12

@@ -20,13 +20,14 @@ from markupsafe import Markup
 
 from . import paths, schema
 from .charts import Chart, bar_chart, line_chart
+from .downloads import COLUMNS, write_downloads
+from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, number, row_total, rows_total, sum_known
 
 HAND_WRITTEN = ("about.md", "assets")
 SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup  # everything else under docs/ is generated
 LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
                  "duplicate": "重复文件"}
-SMALL_NUMBER = 10  # a rate built on fewer requests than this carries a caveat
 # Every check id of checks.csv in plain words, grouped as the data-quality page lists them.
 CHECK_NAMES = {
     "balance": "收支不平衡：新收 + 上年结转 ≠ 办结总计 + 结转下年度",
@@ -66,12 +67,6 @@ class Figures:
     suits: Decimal | None
     errors: int
 
-    @property
-    def disclosure_rate(self) -> Decimal | None:
-        if self.handled and self.disclosed is not None:
-            return self.disclosed / self.handled
-        return None
-
 
 @dataclass
 class ReportPage:
@@ -82,6 +77,7 @@ class ReportPage:
     figures: Figures
     agency_name: str
     url: str  # relative to the site root, e.g. "panzhihua-nddo/2019/"
+    indicators: dict[str, Value]
     charts: list[Chart] = field(default_factory=list)
 
 
@@ -128,15 +124,19 @@ def load_csv(csv_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir: Path = paths.REPORTS,
-                agencies_csv: Path = paths.AGENCIES, cache: Path = paths.ROOT / ".cache" / "charts") -> str:
+                agencies_csv: Path = paths.AGENCIES, cache: Path = paths.ROOT / ".cache" / "charts",
+                site_url: str = "") -> str:
+    """site_url: where the site is published (mkdocs.yml's site_url), for the addresses in citations."""
     data = load_csv(csv_dir)
     agencies = pd.read_csv(agencies_csv, dtype=str, keep_default_na=False) if agencies_csv.exists() else None
     names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url)
+    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url,
+                       region_top=lambda region: region.split("/")[0])
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
+    site_url = site_url.rstrip("/") + "/"
 
     reports = data["reports"]
     # One page per agency-year: a file superseded by another for the same agency and year has none.
@@ -156,12 +156,14 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         page = ReportPage(
             meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(lookup, checks),
             names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
+            {v.indicator.id: v for v in compute(lookup)},
         )
         page.charts = report_charts(page, lookup, cache)
         pages.append(page)
         out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
             p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir),
-            superseded=superseded[superseded["superseded_by"] == rid].to_dict("records")))
+            superseded=superseded[superseded["superseded_by"] == rid].to_dict("records"),
+            page_address=site_url + page.url))
         out.write(page.url.rstrip("/") + ".csv", page_data_csv(cells))
 
     by_agency: dict[str, list[ReportPage]] = {}
@@ -186,14 +188,15 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     out.write("years/index.md", env.get_template("years.md.j2").render(
         years=[(y, sum(p.meta["year"] == y for p in pages)) for y in years]))
     out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
-    out.write("compare.md", env.get_template("compare.md.j2").render(
-        pages=sorted(pages, key=lambda p: (p.meta["year"], p.agency_name))))
+    by_year = sorted(pages, key=lambda p: (p.meta["year"], p.agency_name))
+    out.write("compare.md", env.get_template("compare.md.j2").render(pages=by_year))
+    out.write("indicators.md", env.get_template("indicators.md.j2").render(pages=by_year, indicators=INDICATORS))
 
-    for name in paths.CSV_FILES:
-        out.write(f"downloads/{name}", (csv_dir / name).read_bytes())
+    write_downloads(data, {p.meta["report_id"]: list(p.indicators.values()) for p in pages},
+                    {p.meta["report_id"] for p in pages}, out.write)
     out.write("data.md", env.get_template("data.md.j2").render(
         counts=reports["status"].value_counts().to_dict(), total=len(reports), templates=schema.TEMPLATE_BY_ID,
-        files=paths.CSV_FILES, unparsed=other_files.to_dict("records")))
+        columns=COLUMNS, unparsed=other_files.to_dict("records")))
     out.write("quality.md", env.get_template("quality.md.j2").render(
         groups=quality_groups(pages), total=len(pages), conflicts=[
             (page, superseded[superseded["superseded_by"] == page.meta["report_id"]].to_dict("records"))
@@ -219,27 +222,8 @@ def report_url(meta: dict) -> str:
 # ---- figures ------------------------------------------------------------------------------------------
 
 
-def _dec(value: str) -> Decimal | None:
-    return Decimal(value) if value not in ("", None) else None
-
-
 def cell_lookup(cells: pd.DataFrame) -> dict[tuple[str, str, str], str]:
     return {(t, r, c): v for t, r, c, v in zip(cells["table"], cells["row"], cells["col"], cells["value"])}
-
-
-def row_total(cells: dict, table: str, row: str) -> Decimal | None:
-    """The printed 总计 of a row, or the sum of its parts where the report left 总计 blank."""
-    printed = _dec(cells.get((table, row, "total"), ""))
-    if printed is not None:
-        return printed
-    parts = [_dec(v) for (t, r, c), v in cells.items() if t == table and r == row and c != "total"]
-    parts = [p for p in parts if p is not None]
-    return sum(parts, Decimal(0)) if parts else None
-
-
-def _sum(values) -> Decimal | None:
-    values = [v for v in values if v is not None]
-    return sum(values, Decimal(0)) if values else None
 
 
 def request_rows(c: dict) -> list[str]:
@@ -248,14 +232,13 @@ def request_rows(c: dict) -> list[str]:
 
 
 def key_figures(c: dict, checks: pd.DataFrame) -> Figures:
-    rows = request_rows(c)
     return Figures(
         new_received=row_total(c, "requests", "new_received"),
         handled=row_total(c, "requests", "total_handled"),
-        disclosed=_sum([row_total(c, "requests", "granted"), row_total(c, "requests", "partially_granted")]),
-        refused=_sum(row_total(c, "requests", r) for r in rows if r.startswith("denied_")),
+        disclosed=sum_known([row_total(c, "requests", "granted"), row_total(c, "requests", "partially_granted")]),
+        refused=rows_total(c, "denied_"),
         review=row_total(c, "appeals", "review"),
-        suits=_sum([row_total(c, "appeals", "suit_direct"), row_total(c, "appeals", "suit_after_review")]),
+        suits=sum_known([row_total(c, "appeals", "suit_direct"), row_total(c, "appeals", "suit_after_review")]),
         errors=int((checks["severity"] == "error").sum()) if len(checks) else 0,
     )
 
@@ -374,7 +357,7 @@ def report_charts(page: ReportPage, c: dict, cache: Path) -> list[Chart]:
     rows = request_rows(c)
     charts = []
     outcomes = pd.DataFrame([
-        {"category": name, "count": float(_sum(row_total(c, "requests", r) for r in rows
+        {"category": name, "count": float(sum_known(row_total(c, "requests", r) for r in rows
                                                if any(r.startswith(p) for p in prefixes)) or 0)}
         for name, prefixes in OUTCOME_CATEGORIES
     ])
@@ -383,7 +366,7 @@ def report_charts(page: ReportPage, c: dict, cache: Path) -> list[Chart]:
         charts.append(bar_chart(
             outcomes, f"{year} 年申请办理结果", f"{agency} {year} 年办理的政府信息公开申请按办理结果分类的件数。", cache))
     applicants = pd.DataFrame([
-        {"category": col.label, "count": float(_dec(c.get(("requests", "new_received", col.id), "")) or 0)}
+        {"category": col.label, "count": float(number(c.get(("requests", "new_received", col.id), "")) or 0)}
         for col in schema.REQUEST_COLS[:-1]
     ])
     if applicants["count"].sum() > 0:
