@@ -11,7 +11,6 @@ from typing import Callable
 import pandas as pd
 
 from . import schema
-from .indicators import INDICATORS
 
 META = ("report_id", "agency", "region", "year", "template")  # leading columns of every wide table
 

@@ -23,8 +23,8 @@ from .charts import Chart, bar_chart, line_chart
 from .downloads import COLUMNS, write_downloads
 from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, number, row_total, rows_total, sum_known
 
-HAND_WRITTEN = ("about.md", "assets")
-SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup  # everything else under docs/ is generated
+HAND_WRITTEN = ("about.md", "assets")  # everything else under docs/ is generated
+SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup
 LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
                  "duplicate": "重复文件"}
