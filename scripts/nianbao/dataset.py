@@ -105,13 +105,9 @@ def _parse_task(task: tuple[str, str, float]) -> Entry:
     path, source_file, max_mb = Path(task[0]), task[1], task[2]
     try:
         size = path.stat().st_size
-    except OSError as e:
-        return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
-    if size > max_mb * 1e6:
-        entry = Entry(source_file, _file_sha256(path), _format(path), "failed")
-        entry.reason = f"file is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit per file; not read"
-        return entry
-    try:
+        if size > max_mb * 1e6:
+            return Entry(source_file, _file_sha256(path), _format(path), "failed",
+                         f"file is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit per file; not read")
         data = path.read_bytes()
     except OSError as e:
         return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")

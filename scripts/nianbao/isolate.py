@@ -89,8 +89,9 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
         while next_out < len(items):
             for i, w in enumerate(workers):
                 if w.index < 0 and next_item < len(items):
-                    if not w.process.is_alive():
-                        workers[i] = w = new_worker()
+                    if not w.process.is_alive():  # killed from outside while idle
+                        _replace(workers, w, new_worker)
+                        w = workers[i]
                     w.conn.send(items[next_item])
                     w.index, w.deadline = next_item, time.monotonic() + timeout
                     next_item += 1

@@ -141,7 +141,9 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     reports = data["reports"]
     # One page per agency-year: a file superseded by another for the same agency and year has none.
     parsed = reports[reports["status"].isin(["ok", "warnings"]) & (reports["superseded_by"] == "")]
-    superseded = reports[reports["superseded_by"] != ""]
+    # chosen report_id → the files for the same agency and year that it was chosen over
+    passed_over = {rid: group.to_dict("records")
+                   for rid, group in reports[reports["superseded_by"] != ""].groupby("superseded_by")}
     cells_by_report = dict(tuple(data["cells"].groupby("report_id", sort=False)))
     checks_by_report = dict(tuple(data["checks"].groupby("report_id", sort=False)))
     sections_by_report = dict(tuple(data["sections"].groupby("report_id", sort=False)))
@@ -162,7 +164,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         pages.append(page)
         out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
             p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir),
-            superseded=superseded[superseded["superseded_by"] == rid].to_dict("records"),
+            superseded=passed_over.get(rid, []),
             page_address=site_url + page.url))
         out.write(page.url.rstrip("/") + ".csv", page_data_csv(cells))
 
@@ -199,8 +201,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         columns=COLUMNS, unparsed=other_files.to_dict("records")))
     out.write("quality.md", env.get_template("quality.md.j2").render(
         groups=quality_groups(pages), total=len(pages), conflicts=[
-            (page, superseded[superseded["superseded_by"] == page.meta["report_id"]].to_dict("records"))
-            for page in pages if page.meta["report_id"] in set(superseded["superseded_by"])],
+            (page, passed_over[page.meta["report_id"]]) for page in pages if page.meta["report_id"] in passed_over],
         unparsed=len(other_files)))
     out.write("index.md", env.get_template("index.md.j2").render(
         pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
