@@ -6,49 +6,83 @@ from pathlib import Path
 from invoke import task
 
 from nianbao import paths
+from nianbao.pipeline import Layout
 
-QUIET_MATERIAL = {"NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life banner, printed on every build
+LIMIT_HELP = {"jobs": "worker processes (default: one per core)",
+              "max_mb": "files larger than this are not read (default 64)",
+              "timeout": "seconds one file may take before it is given up (default 120)",
+              "memory_mb": "memory one worker may add while reading a file (default 2048)",
+              "scheduler": "parse on a Dask cluster instead of local processes, e.g. tcp://10.0.0.5:8786"}
 
 
-@task(help={"src": "folder of report files", "out": "folder for the CSV files",
-            "jobs": "worker processes (default: one per core)",
-            "max_mb": "files larger than this are not read (default 64)",
-            "timeout": "seconds one file may take before it is given up (default 120)"})
-def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, timeout=None):
-    """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv."""
-    from nianbao.dataset import Limits, parse_corpus, summary_line
-    from nianbao.registry import Registry
+def _limits(max_mb, timeout, memory_mb):
+    from nianbao.dataset import Limits
 
-    entries = parse_corpus(Path(src), Path(out), Registry.load(paths.SOURCES, paths.AGENCIES),
-                           Limits(float(max_mb or Limits.max_mb), float(timeout or Limits.seconds)), int(jobs))
-    print(summary_line(entries, Path(out)))
+    return Limits(float(max_mb or Limits.max_mb), float(timeout or Limits.seconds),
+                  float(memory_mb or Limits.memory_mb))
+
+
+@task(help={"src": "folder of report files", "out": "folder for the CSV files", **LIMIT_HELP})
+def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, timeout=None, memory_mb=None,
+          scheduler=""):
+    """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv (cached by content)."""
+    from nianbao import pipeline
+
+    layout = Layout(reports=Path(src), csv=Path(out))
+    print(pipeline.parse(layout, _limits(max_mb, timeout, memory_mb), int(jobs), scheduler))
 
 
 @task(help={"csv": "folder of the CSV files", "docs": "MkDocs docs folder to write into"})
 def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
     """Generate the Markdown pages, charts and downloads under docs/ from the CSV files."""
-    from nianbao.pages import build_pages
+    from nianbao import pipeline
 
     # SITE_URL is also what mkdocs.yml reads for site_url (the Pages workflow sets it).
-    print(build_pages(Path(csv), Path(docs), site_url=os.environ.get("SITE_URL", "")))
+    print(pipeline.pages(Layout(csv=Path(csv), docs=Path(docs)), os.environ.get("SITE_URL", "")))
 
 
-@task(pre=[parse, pages])
-def build(c):
-    """Parse, generate pages, then build the site into site/ (mkdocs --strict)."""
-    c.run(f"mkdocs build --strict --config-file {paths.MKDOCS_YML}", env=QUIET_MATERIAL, pty=False)
+@task(help=LIMIT_HELP)
+def build(c, jobs=0, max_mb=None, timeout=None, memory_mb=None, scheduler=""):
+    """Parse, generate pages, then build the site into site/; each stage is skipped if its inputs are unchanged."""
+    from nianbao import pipeline
+
+    seconds = pipeline.build(Layout(), _limits(max_mb, timeout, memory_mb), int(jobs), scheduler,
+                             os.environ.get("SITE_URL", ""))
+    print("build: " + ", ".join(f"{stage} {s:.1f} s" for stage, s in seconds.items()))
 
 
-@task(pre=[parse, pages])
+@task(pre=[build])
 def serve(c, port=8000):
     """Build and preview the site at http://127.0.0.1:PORT/."""
-    c.run(f"mkdocs serve --config-file {paths.MKDOCS_YML} --dev-addr 127.0.0.1:{port}", env=QUIET_MATERIAL, pty=False)
+    c.run(f"mkdocs serve --config-file {paths.MKDOCS_YML} --dev-addr 127.0.0.1:{port}",
+          env={"NO_MKDOCS_2_WARNING": "1"}, pty=False)
 
 
 @task
 def test(c):
     """Run the whole test suite."""
     c.run("python -m pytest", pty=False)
+
+
+@task(help={"reports": "how many reports", "out": "folder to write them into (reports/, sources.csv, agencies.csv)"})
+def synth(c, reports=1000, out=""):
+    """Write a synthetic corpus shaped like a province's reports, for measuring scale."""
+    from nianbao import synth as synthetic
+
+    out_dir = Path(out or paths.CACHE / "bench" / f"synth-{reports}")
+    synthetic.generate(out_dir, int(reports))
+    print(f"synth: {reports} reports → {out_dir}")
+
+
+@task(help={"reports": "size of the synthetic corpus", "jobs": LIMIT_HELP["jobs"],
+            "search": "search set-up to build: pagefind or builtin (default: mkdocs.yml's)"})
+def bench(c, reports=1000, jobs=0, search=""):
+    """The whole pipeline on N synthetic reports, cold and then unchanged; prints one JSON line last."""
+    import json
+
+    from nianbao.benchmark import bench_pipeline
+
+    print(json.dumps(bench_pipeline(int(reports), int(jobs), search), ensure_ascii=False))
 
 
 @task

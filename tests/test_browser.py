@@ -3,14 +3,12 @@ served under a sub-path from a local server as GitHub Pages serves a project. Ev
 asks any other host for anything."""
 
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import SITE_URL
+from nianbao.localsite import served
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,38 +16,10 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 PREFIX = urlsplit(SITE_URL).path  # "/nianbao/"
 
 
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves site/ under PREFIX, and 404.html for anything missing, like GitHub Pages."""
-
-    def __init__(self, *args, site_dir, **kwargs):
-        self.site_dir = site_dir
-        super().__init__(*args, directory=str(site_dir), **kwargs)
-
-    def translate_path(self, path):
-        path = urlsplit(path).path
-        return super().translate_path("/" + path[len(PREFIX):] if path.startswith(PREFIX) else "/__outside__")
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        body = (self.site_dir / "404.html").read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, site_dir=site / "site"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}{PREFIX}"
-    server.shutdown()
+    with served(site / "site", PREFIX) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -103,14 +73,18 @@ def test_home_to_a_report_page_with_its_numbers_and_a_chart(page, base_url):
 
 
 def test_search_finds_a_chinese_query(page, base_url):
+    """Pagefind: the search page from the navigation, a Chinese query, results linked under the sub-path,
+    and only part of the index downloaded."""
+    fetched = []
+    page.on("response", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
     page.goto(base_url)
-    search = page.locator('input[data-md-component="search-query"]')
-    search.click()
-    search.fill("行政复议")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15000)
-    assert results.count() > 0
-    assert "行政复议" in page.locator(".md-search-result").inner_text()
+    page.locator("a.md-tabs__link", has_text="搜索").click()
+    page.locator(".pagefind-ui__search-input").fill("行政复议")
+    links = page.locator(".pagefind-ui__result-link")  # a result shows as a placeholder until its text loads
+    links.first.wait_for(timeout=15000)
+    assert "行政复议" in page.locator(".pagefind-ui__results").inner_text()
+    assert links.first.get_attribute("href").startswith(PREFIX)
+    assert any("/pagefind/index/" in url for url in fetched)
 
 
 def test_compare_filters_and_sorts(page, base_url):

@@ -57,3 +57,161 @@ def bench_parse(text_dirs: list[Path], pdf_files: list[Path], min_seconds: float
         result.update(pdf_pages=pages, pdf_pages_per_s=round(pages / ours, 1),
                       pdfplumber_pages_per_s=round(pages / bare, 1), pdf_time_ratio=round(ours / bare, 2))
     return result
+
+
+# ---- the whole pipeline at scale (`invoke bench --reports N`) ------------------------------------------------
+
+SEARCH_QUERY = "依申请公开"  # a Chinese phrase every report uses: the heaviest first query
+SEARCH_ASSETS = ("/pagefind/", "/search/search_index.json", "/workers/search")  # what searching downloads
+
+
+def bench_pipeline(n: int, jobs: int = 0, search: str = "", progress=None) -> dict:
+    """Synthesise (or reuse) n reports, build everything cold, build again unchanged, and measure the site."""
+    import json
+    import os
+    import shutil
+    import statistics
+    import sys
+
+    from . import paths, pipeline, synth
+
+    progress = progress or (lambda s: print(s, file=sys.stderr))
+    bench = paths.CACHE / "bench"
+    corpus = bench / f"synth-{n}"
+    if not (corpus / "synth.json").exists() or json.loads((corpus / "synth.json").read_text())["reports"] != n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        synth.generate(corpus, n, progress)
+    run = bench / f"run-{n}"
+    shutil.rmtree(run, ignore_errors=True)
+    layout = pipeline.Layout(corpus / "reports", corpus / "sources.csv", corpus / "agencies.csv", run / "csv",
+                             run / "docs", run / "site", run / "cache")
+    from .pages import HAND_WRITTEN
+
+    layout.docs.mkdir(parents=True)
+    for name in HAND_WRITTEN:  # the hand-written pages and assets, as in the repository's docs/
+        source = paths.DOCS / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, layout.docs / name)
+    if search:
+        os.environ["SEARCH_ENGINE"] = search
+
+    with PeakRss() as rss:
+        start = time.perf_counter()
+        seconds = pipeline.build(layout, jobs=jobs, report=progress)
+        total = time.perf_counter() - start
+        start = time.perf_counter()
+        pipeline.build(layout, jobs=jobs, report=progress)
+        rerun = time.perf_counter() - start
+    pages = [p.stat().st_size for p in layout.site.rglob("*.html")]
+    return {
+        "reports": n,
+        "parse_s": round(seconds["parse"], 1),
+        "pages_s": round(seconds["pages"], 1),
+        "mkdocs_s": round(seconds["site"], 1),
+        "total_s": round(total, 1),
+        "rerun_s": round(rerun, 2),
+        "peak_rss_mb": round(rss.peak / 2**20),
+        "site_mb": round(sum(p.stat().st_size for p in layout.site.rglob("*") if p.is_file()) / 2**20, 1),
+        "search_first_query_kb": round(first_query_bytes(layout.site, SEARCH_QUERY) / 1024, 1),
+        "page_html_kb_median": round(statistics.median(pages) / 1024, 1),
+    }
+
+
+class PeakRss:
+    """The peak of the memory used by this process and all its descendants together, sampled 10 times a
+    second: the sum of their proportional set sizes (a page shared by forked workers counts once in all),
+    or of their resident sizes where the kernel does not report PSS."""
+
+    def __init__(self):
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        import os
+
+        while not self._stop.is_set():
+            self.peak = max(self.peak, sum(_memory(pid) for pid in _process_tree(os.getpid())))
+            self._stop.wait(0.1)
+
+
+def _process_tree(root: int) -> set[int]:
+    import os
+
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as fh:
+                    parents[int(entry.name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def _memory(pid: int) -> int:
+    """Bytes: Pss from smaps_rollup, else VmRSS; 0 for a process that has ended."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    if line.startswith(key):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return 0
+
+
+def first_query_bytes(site: Path, query: str) -> int:
+    """Bytes a fresh browser downloads to search the built site for query the first time: the search
+    interface, its index files and the results it shows (Debian's Chromium, driven by Playwright)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from .localsite import served
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("bench: the search measurement needs Debian's chromium (apt-get install chromium)")
+    sizes: list[int] = []
+    with served(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+
+        def record(response):
+            if any(part in response.url for part in SEARCH_ASSETS):
+                try:
+                    sizes.append(len(response.body()))
+                except Exception:  # noqa: BLE001  a redirect or aborted request has no body
+                    pass
+
+        page.on("response", record)
+        if (site / "pagefind").is_dir():
+            page.goto(url + "search/")
+            page.locator(".pagefind-ui__search-input").fill(query)
+            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=60_000)
+        else:
+            page.goto(url)
+            page.locator('input[data-md-component="search-query"]').click()
+            page.locator('input[data-md-component="search-query"]').fill(query)
+            page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    return sum(sizes)

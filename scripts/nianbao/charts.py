@@ -1,25 +1,32 @@
 """Altair charts rendered to inline SVG at build time: no JavaScript, no CDN, readable on a phone.
 
-vl-convert costs tens of milliseconds a chart, so SVGs are cached on disk by the hash of their spec.
+Each kind of chart is defined once with Altair over a named, empty dataset; a chart is that Vega-Lite spec
+with its own title and rows filled in, so building 10,000 charts does not run Altair's validation 10,000
+times. vl-convert costs 50–70 ms a chart here, so SVGs are cached on disk by the hash of their spec, and
+the ones not in the cache are rendered in worker processes on every core (`Rendering`).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import multiprocessing as mp
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
 FONT = "Noto Sans CJK SC"
 # Fonts are only used to measure labels; the browser draws the text. Debian's fonts-noto-cjk lives here.
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
-_fonts_registered = False
+DATASET = "rows"
+PARALLEL_FROM = 16  # fewer charts to render than this: not worth starting worker processes
 
 
 @dataclass
@@ -27,30 +34,119 @@ class Chart:
     title: str
     description: str
     data: pd.DataFrame  # the numbers drawn, shown as a table beside the chart
-    svg: str
+    spec: dict
+    svg: str = ""  # filled by render_all
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(_spec_json(self.spec).encode("utf-8")).hexdigest()[:32]
 
 
-def _register_fonts() -> None:
+def _spec_json(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _configured(chart) -> dict:
+    return chart.configure(font=FONT).configure_view(stroke=None).to_dict()
+
+
+@lru_cache(maxsize=None)
+def _bar_template() -> dict:
+    """Horizontal bars of `count` by `category`, in the order of the rows, with the count at each bar's end."""
+    chart = (
+        alt.Chart(alt.NamedData(DATASET))
+        .mark_bar(color="#3f51b5")
+        .encode(
+            y=alt.Y("category:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[alt.Tooltip("category:N"), alt.Tooltip("count:Q")],
+        )
+        .properties(width=300, height=alt.Step(22))
+    )
+    return _configured(chart + chart.mark_text(align="left", dx=3, color="#333").encode(text="count:Q"))
+
+
+@lru_cache(maxsize=None)
+def _line_template() -> dict:
+    """Lines of `count` by `year`, one per `series`, the series in the order of the rows."""
+    chart = (
+        alt.Chart(alt.NamedData(DATASET))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="年度"),
+            y=alt.Y("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("series:N", title=None, sort=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("series:N"), alt.Tooltip("count:Q")],
+        )
+        .properties(width=320, height=200)
+    )
+    return _configured(chart)
+
+
+def _filled(template: dict, title: str, data: pd.DataFrame) -> dict:
+    spec = copy.deepcopy(template)
+    spec["title"] = title
+    spec["datasets"] = {DATASET: data.to_dict("records")}
+    return spec
+
+
+def bar_chart(data: pd.DataFrame, title: str, description: str) -> Chart:
+    return Chart(title, description, data, _filled(_bar_template(), title, data))
+
+
+def line_chart(data: pd.DataFrame, title: str, description: str) -> Chart:
+    """The series keep the order of their first row (the color scale's domain is that order)."""
+    spec = _filled(_line_template(), title, data)
+    spec["encoding"]["color"]["scale"] = {"domain": list(dict.fromkeys(data["series"]))}
+    return Chart(title, description, data, spec)
+
+
+class Rendering:
+    """SVGs for charts, from the cache or rendered; the rendering starts at once, in worker processes when
+    there are many, so the caller can write pages without charts meanwhile, then call `finish`."""
+
+    def __init__(self, charts: list[Chart], cache: Path, jobs: int = 1):
+        cache.mkdir(parents=True, exist_ok=True)
+        self.charts, self.cache, self.pool = charts, cache, None
+        missing = {chart.key: chart.spec for chart in charts if not (cache / f"{chart.key}.svg").exists()}
+        self.rendered = len(missing)
+        specs = [(cache / f"{key}.svg", _spec_json(spec)) for key, spec in missing.items()]
+        if jobs > 1 and len(specs) >= PARALLEL_FROM:
+            # spawn, not fork: vl-convert's JavaScript runtime lives in a thread a forked child would not have
+            self.pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn"))
+            self.done = self.pool.map(_render_to_file, specs, chunksize=16)
+        else:
+            self.done = map(_render_to_file, specs)
+
+    def finish(self) -> int:
+        """Wait for the rendering, give every chart its SVG; returns how many charts were rendered."""
+        try:
+            list(self.done)  # re-raises a worker's exception here
+        finally:
+            if self.pool:
+                self.pool.shutdown()
+        for chart in self.charts:
+            chart.svg = _accessible((self.cache / f"{chart.key}.svg").read_text(encoding="utf-8"), chart.title,
+                                    chart.description, chart.key)
+        return self.rendered
+
+
+_fonts_registered = False
+
+
+def _render_to_file(item: tuple[Path, str]) -> None:
+    import vl_convert as vlc
+
     global _fonts_registered
     if not _fonts_registered:
         for d in FONT_DIRS:
             if Path(d).is_dir():
                 vlc.register_font_directory(d)
         _fonts_registered = True
-
-
-def render_svg(chart: alt.Chart, title: str, description: str, cache: Path) -> str:
-    spec = chart.configure(font=FONT).configure_view(stroke=None).to_json(indent=None)
-    key = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:32]
-    cached = cache / f"{key}.svg"
-    if cached.exists():
-        svg = cached.read_text(encoding="utf-8")
-    else:
-        _register_fonts()
-        svg = vlc.vegalite_to_svg(json.loads(spec))
-        cache.mkdir(parents=True, exist_ok=True)
-        cached.write_text(svg, encoding="utf-8")
-    return _accessible(svg, title, description, key)
+    path, spec = item
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(vlc.vegalite_to_svg(json.loads(spec)), encoding="utf-8")
+    tmp.replace(path)  # a file in the cache is always whole
 
 
 def _accessible(svg: str, title: str, description: str, key: str) -> str:
@@ -66,37 +162,3 @@ def _accessible(svg: str, title: str, description: str, key: str) -> str:
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(description)}</desc>'
         + svg[end + 1 :]
     )
-
-
-def bar_chart(data: pd.DataFrame, title: str, description: str, cache: Path) -> Chart:
-    """Horizontal bars of `count` by `category`, in the order given."""
-    order = list(data["category"])
-    chart = (
-        alt.Chart(data, title=title)
-        .mark_bar(color="#3f51b5")
-        .encode(
-            y=alt.Y("category:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=["category", "count"],
-        )
-        .properties(width=300, height=alt.Step(22))
-    )
-    text = chart.mark_text(align="left", dx=3, color="#333").encode(text="count:Q")
-    return Chart(title, description, data, render_svg(chart + text, title, description, cache))
-
-
-def line_chart(data: pd.DataFrame, title: str, description: str, cache: Path) -> Chart:
-    """Lines of `count` by `year`, one per `series`."""
-    chart = (
-        alt.Chart(data, title=title)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title="年度"),
-            y=alt.Y("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("series:N", title=None, sort=list(dict.fromkeys(data["series"])),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=["year", "series", "count"],
-        )
-        .properties(width=320, height=200)
-    )
-    return Chart(title, description, data, render_svg(chart, title, description, cache))

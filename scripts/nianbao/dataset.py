@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import schema
 from .checks import Finding, carry_chain
 from .extract import Report, checked_findings, extract_report
 from .isolate import Failure, default_jobs, run_isolated
+from .parse_cache import ParseCache, code_version
 from .readers import ReadError, Unsupported, read_document
 from .registry import Registry, file_slug
 
@@ -100,18 +102,23 @@ def _format(path: Path) -> str:
     return path.suffix.lower().lstrip(".")
 
 
-def _parse_task(task: tuple[str, str, float]) -> Entry:
-    """One file in a worker process: the size limit first, so an oversized file is never read whole."""
-    path, source_file, max_mb = Path(task[0]), task[1], task[2]
+def _parse_task(task: tuple[str, str]) -> Entry:
+    """One file in a local worker process."""
+    path, source_file = Path(task[0]), task[1]
     try:
-        size = path.stat().st_size
-        if size > max_mb * 1e6:
-            return Entry(source_file, _file_sha256(path), _format(path), "failed",
-                         f"file is {size / 1e6:.1f} MB, over the {max_mb:g} MB limit per file; not read")
         data = path.read_bytes()
     except OSError as e:
         return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
     return parse_file(path, source_file, data)
+
+
+def _parse_remote(task: tuple[str, bytes, str, str]) -> Entry:
+    """One file on a Dask worker, which may be another machine: the bytes travel with the task."""
+    source_file, data, settings, version = task
+    if code_version(settings) != version:
+        raise RuntimeError(f"this Dask worker runs other parsing code ({code_version(settings)}) than the client "
+                           f"({version}): install the same version of nianbao on every worker")
+    return parse_file(Path(source_file), source_file, data)
 
 
 def _file_sha256(path: Path) -> str:
@@ -131,24 +138,88 @@ def _findings_reason(findings: list[Finding]) -> str:
 def parse_corpus(
     src: Path, out: Path, registry: Registry, limits: Limits = Limits(), jobs: int = 0,
     progress: Callable[[str], None] = lambda s: print(s, file=sys.stderr),
+    cache: Path | None = None, scheduler: str = "",
 ) -> list[Entry]:
-    """Parse every file under src into the CSV files in out, in `jobs` worker processes (0: one per core)."""
+    """Parse every file under src into the CSV files in out, in `jobs` local worker processes (0: one per
+    core) or on the Dask cluster at `scheduler`. With a cache, a file whose bytes were parsed before (by the
+    same parsing code, under the same limits) is not parsed again."""
     files = list_report_files(src)
-    tasks = [(str(path), path.relative_to(src).as_posix(), limits.max_mb) for path in files]
-    entries: list[Entry] = []
-    step = max(1, len(files) // 20)
-    results = run_isolated(_parse_task, tasks, jobs or default_jobs(), limits.seconds, limits.memory_mb)
-    for n, (path, (_, source_file, _), result) in enumerate(zip(files, tasks, results), 1):
-        if isinstance(result, Failure):  # the worker was killed: hash the file here, it is all we can say
-            result = Entry(source_file, _file_sha256(path), _format(path), "failed", result.reason)
-        entries.append(result)
-        if len(files) > 50 and (n % step == 0 or n == len(files)):
-            progress(f"parse: {n}/{len(files)} files")
+    names = [path.relative_to(src).as_posix() for path in files]
+    entries: list[Entry | None] = [None] * len(files)
+    for i, path in enumerate(files):  # the size limit first, so an oversized file is never read whole
+        try:
+            size = path.stat().st_size
+        except OSError as e:
+            entries[i] = Entry(names[i], "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+            continue
+        if size > limits.max_mb * 1e6:
+            entries[i] = Entry(names[i], _file_sha256(path), _format(path), "failed",
+                               f"file is {size / 1e6:.1f} MB, over the {limits.max_mb:g} MB limit per file; not read")
+    settings = f"max_mb={limits.max_mb} memory_mb={limits.memory_mb}"
+    store = ParseCache(cache, code_version(settings)) if cache else None
+    keys: dict[int, str] = {}
+    if store:
+        for i, path in enumerate(files):
+            if entries[i] is None:
+                keys[i] = ParseCache.key(_file_sha256(path), path.suffix)
+        hits = store.get_many(sorted(set(keys.values())))
+        for i, key in keys.items():
+            if key in hits:
+                entries[i] = replace(hits[key], source_file=names[i], findings=list(hits[key].findings))
+    todo = [i for i, entry in enumerate(entries) if entry is None]
+    progress(f"parse: {len(files)} files, {len(files) - len(todo)} known, {len(todo)} to read"
+             + (f" on {scheduler}" if scheduler else ""))
+    if scheduler:
+        results = run_on_dask(scheduler, [(names[i], files[i], settings) for i in todo])
+    else:
+        results = run_isolated(_parse_task, [(str(files[i]), names[i]) for i in todo], jobs or default_jobs(),
+                               limits.seconds, limits.memory_mb)
+    step = max(1, len(todo) // 20)
+    try:
+        for n, (i, result) in enumerate(zip(todo, results), 1):
+            if isinstance(result, Failure):  # the worker was killed: hash the file here, it is all we can say
+                result = Entry(names[i], _file_sha256(files[i]), _format(files[i]), "failed", result.reason)
+            elif store and i in keys:
+                store.put(keys[i], result)
+            entries[i] = result
+            if len(todo) > 50 and (n % step == 0 or n == len(todo)):
+                progress(f"parse: {n}/{len(todo)} files read")
+    finally:
+        if store:
+            store.close()
     mark_duplicates(entries)
     assign_report_ids(entries, registry)
     check_carry_chain(entries, registry)
     write_csv(entries, out, registry)
     return entries
+
+
+def run_on_dask(scheduler: str, tasks: list[tuple[str, Path, str]], window: int = 512) -> Iterator[Entry]:
+    """Parse on a Dask distributed cluster; yields in task order. At most `window` files are in flight, so
+    the client never holds the whole corpus in memory."""
+    from distributed import Client, as_completed
+
+    version = code_version(tasks[0][2]) if tasks else ""
+    with Client(scheduler) as client:
+        def submit(n: int):
+            name, path, settings = tasks[n]
+            future = client.submit(_parse_remote, (name, path.read_bytes(), settings, version), pure=False)
+            index[future.key] = n
+            return future
+
+        index: dict[str, int] = {}
+        results: dict[int, Entry] = {}
+        queue = as_completed([submit(n) for n in range(min(window, len(tasks)))])
+        submitted, next_out = min(window, len(tasks)), 0
+        for future in queue:
+            results[index.pop(future.key)] = future.result()
+            future.release()
+            if submitted < len(tasks):
+                queue.add(submit(submitted))
+                submitted += 1
+            while next_out in results:
+                yield results.pop(next_out)
+                next_out += 1
 
 
 def mark_duplicates(entries: list[Entry]) -> None:
@@ -266,10 +337,14 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
 
 
 def _write(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    """Write only when the content changes, so later stages see an unchanged file as unchanged."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
+        path.write_bytes(data)
 
 
 def summary_line(entries: list[Entry], out: Path) -> str:

@@ -92,7 +92,9 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 }
 PRIMARY_KEYS = {"reports.csv": ["report_id"], "cells.csv": ["report_id", "table", "row", "col"],
                 "indicators.csv": ["report_id", "indicator"], "ids.csv": ["template", "table", "row", "col"]}
-EXCEL_FILES = ("reports.csv", "cells.csv", "checks.csv", "indicators.csv")
+EXCEL_FILES = ("reports.csv", "checks.csv", "indicators.csv", "wide_requests.csv", "wide_appeals.csv")
+# Not cells.csv: one row per cell passes Excel's limit of 1,048,576 rows at about 5,000 reports; the wide tables
+# hold the same numbers one report a row.
 
 
 def wide_tables() -> dict[str, tuple[str, list[tuple[str, str]]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
@@ -21,6 +22,13 @@ class Failure:
     """Why a call returned nothing: it ran past its time limit, or its worker process died."""
 
     reason: str
+
+
+def in_child(fn: Callable, *args) -> Any:
+    """fn(*args) in a fresh Python process (spawned, not forked); its exceptions are raised here. The memory
+    the call used goes back to the system when it returns."""
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def default_jobs() -> int:

@@ -8,6 +8,9 @@ changes, and generated files that are no longer produced are removed.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -19,11 +22,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import paths, schema
-from .charts import Chart, bar_chart, line_chart
+from .charts import Chart, Rendering, bar_chart, line_chart
 from .downloads import COLUMNS, write_downloads
-from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, number, row_total, rows_total, sum_known
+from .isolate import default_jobs
+from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, rows_total, sum_known
 
-HAND_WRITTEN = ("about.md", "assets")  # everything else under docs/ is generated
+HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
 SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup
 LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
@@ -124,9 +128,11 @@ def load_csv(csv_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir: Path = paths.REPORTS,
-                agencies_csv: Path = paths.AGENCIES, cache: Path = paths.ROOT / ".cache" / "charts",
-                site_url: str = "") -> str:
-    """site_url: where the site is published (mkdocs.yml's site_url), for the addresses in citations."""
+                agencies_csv: Path = paths.AGENCIES, cache: Path = paths.CACHE / "charts",
+                site_url: str = "", jobs: int = 0) -> str:
+    """site_url: where the site is published (mkdocs.yml's site_url), for the addresses in citations;
+    jobs: processes that render charts (0: one per core)."""
+    jobs = jobs or default_jobs()
     data = load_csv(csv_dir)
     agencies = pd.read_csv(agencies_csv, dtype=str, keep_default_na=False) if agencies_csv.exists() else None
     names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
@@ -160,39 +166,43 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
             names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
             {v.indicator.id: v for v in compute(lookup)},
         )
-        page.charts = report_charts(page, lookup, cache)
+        page.charts = report_charts(page, lookup)
         pages.append(page)
-        out.write(page.url.rstrip("/") + ".md", env.get_template("report.md.j2").render(
-            p=page, tables=render_tables(meta["template"], cells), source_link=copy_source(out, meta, reports_dir),
-            superseded=passed_over.get(rid, []),
-            page_address=site_url + page.url))
-        out.write(page.url.rstrip("/") + ".csv", page_data_csv(cells))
-
     by_agency: dict[str, list[ReportPage]] = {}
     for page in sorted(pages, key=lambda p: p.meta["year"]):
         by_agency.setdefault(page.meta["agency_slug"], []).append(page)
-    other_files = reports[~reports["status"].isin(["ok", "warnings"])]
-    agency_rows = []
-    for slug, agency_pages in sorted(by_agency.items()):
-        if not slug:
-            continue
-        files = other_files[other_files["agency_slug"] == slug].sort_values("year").to_dict("records")
-        chart = agency_chart(agency_pages, cache)
-        out.write(f"{slug}/index.md", env.get_template("agency.md.j2").render(
-            name=names.get(slug, agency_pages[0].agency_name), pages=agency_pages, files=files, chart=chart,
-            printed_names=sorted({p.meta["agency_printed"] for p in agency_pages if p.meta["agency_printed"]})))
-        agency_rows.append({"slug": slug, "name": names.get(slug, agency_pages[0].agency_name), "pages": agency_pages})
+    agency_charts = {slug: agency_chart(agency_pages) for slug, agency_pages in by_agency.items()}
+    charts = Rendering([c for p in pages for c in p.charts] + [c for c in agency_charts.values() if c], cache, jobs)
 
+    report_template = env.get_template("report.md.j2")
+
+    def write_report_page(page: ReportPage) -> None:
+        meta = page.meta
+        out.write(page.url.rstrip("/") + ".md", report_template.render(
+            p=page, tables=render_tables(meta["template"], page.cells),
+            source_link=copy_source(out, meta, reports_dir), superseded=passed_over.get(meta["report_id"], []),
+            page_address=site_url + page.url))
+        out.write(page.url.rstrip("/") + ".csv", page_data_csv(page.cells))
+
+    for page in pages:  # while the charts render
+        if not page.charts:
+            write_report_page(page)
+    other_files = reports[~reports["status"].isin(["ok", "warnings"])]
     years = sorted({p.meta["year"] for p in pages}, reverse=True)
     for year in years:
         year_pages = sorted((p for p in pages if p.meta["year"] == year), key=lambda p: p.agency_name)
         out.write(f"years/{year}.md", env.get_template("year.md.j2").render(year=year, pages=year_pages))
     out.write("years/index.md", env.get_template("years.md.j2").render(
         years=[(y, sum(p.meta["year"] == y for p in pages)) for y in years]))
-    out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
     by_year = sorted(pages, key=lambda p: (p.meta["year"], p.agency_name))
-    out.write("compare.md", env.get_template("compare.md.j2").render(pages=by_year))
-    out.write("indicators.md", env.get_template("indicators.md.j2").render(pages=by_year, indicators=INDICATORS))
+    parts = table_parts(by_year)
+    out.write("compare.md", env.get_template("compare.md.j2").render(pages=by_year, parts=parts))
+    out.write("indicators.md", env.get_template("indicators.md.j2").render(
+        pages=by_year, indicators=INDICATORS, parts=parts))
+    for part in parts:
+        for name, title, indicators in (("compare", "跨机构比较", None), ("indicators", "指标", INDICATORS)):
+            out.write(f"{name}/{part.slug}.md", env.get_template("table_part.md.j2").render(
+                part=part, title=title, indicators=indicators, back=f"../{name}.md"))
 
     write_downloads(data, {p.meta["report_id"]: list(p.indicators.values()) for p in pages},
                     {p.meta["report_id"] for p in pages}, out.write)
@@ -207,9 +217,57 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
         agencies=len(by_agency), years=years, total=len(reports),
         requests=sum((p.figures.new_received or 0) for p in pages)))
+    charts.finish()
+    for page in pages:
+        if page.charts:
+            write_report_page(page)
+    agency_rows = []
+    files_by_agency = dict(tuple(other_files.groupby("agency_slug", sort=False)))
+    for slug, agency_pages in sorted(by_agency.items()):
+        if not slug:
+            continue
+        files = files_by_agency.get(slug, other_files.iloc[0:0]).sort_values("year").to_dict("records")
+        chart = agency_charts[slug]
+        out.write(f"{slug}/index.md", env.get_template("agency.md.j2").render(
+            name=names.get(slug, agency_pages[0].agency_name), pages=agency_pages, files=files, chart=chart,
+            printed_names=sorted({p.meta["agency_printed"] for p in agency_pages if p.meta["agency_printed"]})))
+        agency_rows.append({"slug": slug, "name": names.get(slug, agency_pages[0].agency_name), "pages": agency_pages})
+
+    out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
     removed = out.remove_stale()
     return f"pages: {len(pages)} report pages, {len(by_agency)} agencies, {len(years)} years; " \
            f"{out.changed} files written, {removed} stale removed → {docs}"
+
+
+TABLE_PAGE_ROWS = 500  # a comparison table longer than this is split into one page per year and region
+
+
+@dataclass
+class TablePart:
+    year: str
+    region: str  # province/city: the first two levels of the region
+    pages: list[ReportPage]
+
+    @property
+    def slug(self) -> str:  # stable as the corpus grows: the same year and region keep their address
+        return f"{self.year}-" + hashlib.sha1(self.region.encode("utf-8")).hexdigest()[:8]
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+
+def table_parts(pages: list[ReportPage]) -> list[TablePart]:
+    """No parts for a table that fits one page; past TABLE_PAGE_ROWS, one part per year and region
+    (latest year first), so that a phone never loads thousands of rows."""
+    if len(pages) <= TABLE_PAGE_ROWS:
+        return []
+    groups: dict[tuple[str, str], list[ReportPage]] = {}
+    for page in pages:
+        region = "/".join(page.meta["region"].split("/")[:2])
+        groups.setdefault((page.meta["year"], region), []).append(page)
+    return [TablePart(year, region, group)
+            for (year, region), group in sorted(groups.items(), key=lambda kv: (-int(kv[0][0] or 0), kv[0][1]))]
 
 
 def report_url(meta: dict) -> str:
@@ -272,11 +330,16 @@ def format_rate(value) -> str:
 
 def quality_groups(pages: list[ReportPage]) -> list[tuple[str, list[tuple[ReportPage, list]]]]:
     """For each group of checks, the reports with findings in it and those findings."""
-    groups = []
-    for title, checks in QUALITY_GROUPS:
-        found = [(p, [c for c in p.checks.itertuples() if c.check in checks]) for p in pages]
-        groups.append((title, [(p, fs) for p, fs in found if fs]))
-    return groups
+    group_of = {check: title for title, checks in QUALITY_GROUPS for check in checks}
+    groups: dict[str, list] = {title: [] for title, _ in QUALITY_GROUPS}
+    for page in pages:
+        found: dict[str, list] = {}
+        for finding in page.checks.itertuples() if len(page.checks) else ():
+            if finding.check in group_of:
+                found.setdefault(group_of[finding.check], []).append(finding)
+        for title, findings in found.items():
+            groups[title].append((page, findings))
+    return list(groups.items())
 
 
 # ---- tables as printed -----------------------------------------------------------------------------------
@@ -327,7 +390,11 @@ def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
 
 
 def page_data_csv(cells: pd.DataFrame) -> str:
-    return cells.to_csv(index=False, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")  # as pandas' to_csv writes it, several times faster
+    writer.writerow(cells.columns)
+    writer.writerows(zip(*(cells[c] for c in cells.columns)))
+    return buffer.getvalue()
 
 
 def copy_source(out: PageWriter, meta: dict, reports_dir: Path) -> str:
@@ -353,30 +420,29 @@ OUTCOME_CATEGORIES = (
 )
 
 
-def report_charts(page: ReportPage, c: dict, cache: Path) -> list[Chart]:
-    """How requests were answered and who asked; drawn only when the report has requests to show."""
+CHART_MIN_ITEMS = 20  # fewer requests than this spread over six categories is noise the table states plainly
+
+
+def report_charts(page: ReportPage, c: dict) -> list[Chart]:
+    """How requests were answered, drawn when the chart says more than the table beside it: at least
+    CHART_MIN_ITEMS requests, in at least two categories. (Who asked is one row of the table, and its
+    share the 自然人申请占比 indicator: no chart.)"""
     rows = request_rows(c)
-    charts = []
     outcomes = pd.DataFrame([
         {"category": name, "count": float(sum_known(row_total(c, "requests", r) for r in rows
                                                if any(r.startswith(p) for p in prefixes)) or 0)}
         for name, prefixes in OUTCOME_CATEGORIES
     ])
+    if outcomes["count"].sum() < CHART_MIN_ITEMS or (outcomes["count"] > 0).sum() < 2:
+        return []
     agency, year = page.agency_name, page.meta["year"]
-    if outcomes["count"].sum() > 0:
-        charts.append(bar_chart(
-            outcomes, f"{year} 年申请办理结果", f"{agency} {year} 年办理的政府信息公开申请按办理结果分类的件数。", cache))
-    applicants = pd.DataFrame([
-        {"category": col.label, "count": float(number(c.get(("requests", "new_received", col.id), "")) or 0)}
-        for col in schema.REQUEST_COLS[:-1]
-    ])
-    if applicants["count"].sum() > 0:
-        charts.append(bar_chart(
-            applicants, f"{year} 年新收申请的申请人", f"{agency} {year} 年新收政府信息公开申请按申请人类型分类的件数。", cache))
-    return charts
+    return [bar_chart(outcomes, f"{year} 年申请办理结果",
+                      f"{agency} {year} 年办理的政府信息公开申请按办理结果分类的件数。")]
 
 
-def agency_chart(pages: list[ReportPage], cache: Path) -> Chart | None:
+def agency_chart(pages: list[ReportPage]) -> Chart | None:
+    """The agency's requests across years: drawn for two years or more with, in some year, CHART_MIN_ITEMS
+    requests or more (below that the table of years says it all)."""
     if len(pages) < 2:
         return None
     series = (("新收申请", "new_received"), ("办结总计", "handled"), ("予以公开+部分公开", "disclosed"))
@@ -384,7 +450,7 @@ def agency_chart(pages: list[ReportPage], cache: Path) -> Chart | None:
         {"year": p.meta["year"], "series": name, "count": float(getattr(p.figures, attr))}
         for p in pages for name, attr in series if getattr(p.figures, attr) is not None
     ])
-    if data.empty:
+    if data.empty or data["count"].max() < CHART_MIN_ITEMS:
         return None
     name = pages[0].agency_name
-    return line_chart(data, "历年申请与办理", f"{name} 各年度新收申请、办结总计和予以公开加部分公开的件数。", cache)
+    return line_chart(data, "历年申请与办理", f"{name} 各年度新收申请、办结总计和予以公开加部分公开的件数。")

@@ -21,3 +21,4 @@ GOLD = SHARED / "corpus" / "gold"
 CORPUS_REPORTS = SHARED / "corpus" / "reports"
 
 CSV_FILES = ("reports.csv", "cells.csv", "checks.csv", "sections.csv")
+CACHE = ROOT / ".cache"  # parse results, chart SVGs and stage stamps: safe to delete, slower next run

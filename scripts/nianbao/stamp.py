@@ -1,0 +1,67 @@
+"""Skip a stage whose inputs did not change since it last ran and whose outputs are as it left them.
+
+A stamp records a digest of the stage's inputs and of its outputs' names, sizes and modification times.
+Stages rewrite only files whose content changes, so an unchanged corpus leaves every output untouched and
+the next run finds every stamp fresh; deleting or editing an output makes the stage run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+
+def tree_digest(*roots: Path) -> str:
+    """Names, sizes and modification times of every file under roots (a root may be a file)."""
+    digest = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+        for path in files:
+            st = path.stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def content_digest(*parts: str | bytes | Path) -> str:
+    """Strings, bytes and file contents, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.read_bytes() if isinstance(part, Path) and part.is_file() else str(part).encode() \
+            if not isinstance(part, bytes) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_digest(patterns: tuple[str, ...], extra: str = "") -> str:
+    """The source files of this package that match patterns (glob, relative to the package), and extra."""
+    digest = hashlib.sha256(extra.encode())
+    for pattern in patterns:
+        for path in sorted(PACKAGE.glob(pattern)):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Stamp:
+    def __init__(self, path: Path, inputs: str, outputs: list[Path]):
+        self.path, self.inputs, self.outputs = path, inputs, outputs
+
+    def fresh(self) -> bool:
+        try:
+            saved = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return saved == {"inputs": self.inputs, "outputs": tree_digest(*self.outputs)}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"inputs": self.inputs, "outputs": tree_digest(*self.outputs)}), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
