@@ -117,7 +117,7 @@ def bench_pipeline(n: int, jobs: int = 0, search: str = "", progress=None) -> di
 
 
 class PeakRss:
-    """The peak of the memory used by this process and all its descendants together, sampled 10 times a
+    """The peak of the memory used by this process and all its descendants together, sampled 5 times a
     second: the sum of their proportional set sizes (a page shared by forked workers counts once in all),
     or of their resident sizes where the kernel does not report PSS."""
 
@@ -141,7 +141,7 @@ class PeakRss:
 
         while not self._stop.is_set():
             self.peak = max(self.peak, sum(_memory(pid) for pid in _process_tree(os.getpid())))
-            self._stop.wait(0.1)
+            self._stop.wait(0.2)
 
 
 def _process_tree(root: int) -> set[int]:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -75,9 +76,9 @@ class Figures:
 @dataclass
 class ReportPage:
     meta: dict
-    cells: pd.DataFrame
-    checks: pd.DataFrame
-    sections: pd.DataFrame
+    cells: list[tuple]  # rows of cells.csv, checks.csv, sections.csv for this report, as named tuples
+    checks: list[tuple]
+    sections: list[tuple]
     figures: Figures
     agency_name: str
     url: str  # relative to the site root, e.g. "panzhihua-nddo/2019/"
@@ -150,19 +151,17 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     # chosen report_id → the files for the same agency and year that it was chosen over
     passed_over = {rid: group.to_dict("records")
                    for rid, group in reports[reports["superseded_by"] != ""].groupby("superseded_by")}
-    cells_by_report = dict(tuple(data["cells"].groupby("report_id", sort=False)))
-    checks_by_report = dict(tuple(data["checks"].groupby("report_id", sort=False)))
-    sections_by_report = dict(tuple(data["sections"].groupby("report_id", sort=False)))
-    empty = {k: data[k].iloc[0:0] for k in ("cells", "checks", "sections")}
+    cells_by_report, checks_by_report, sections_by_report = (
+        rows_by_report(data[name]) for name in ("cells", "checks", "sections"))
 
     pages: list[ReportPage] = []
     for meta in parsed.to_dict("records"):
         rid = meta["report_id"]
-        cells = cells_by_report.get(rid, empty["cells"])
-        checks = checks_by_report.get(rid, empty["checks"])
+        cells = cells_by_report.get(rid, [])
+        checks = checks_by_report.get(rid, [])
         lookup = cell_lookup(cells)
         page = ReportPage(
-            meta, cells, checks, sections_by_report.get(rid, empty["sections"]), key_figures(lookup, checks),
+            meta, cells, checks, sections_by_report.get(rid, []), key_figures(lookup, checks),
             names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
             {v.indicator.id: v for v in compute(lookup)},
         )
@@ -182,7 +181,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
             p=page, tables=render_tables(meta["template"], page.cells),
             source_link=copy_source(out, meta, reports_dir), superseded=passed_over.get(meta["report_id"], []),
             page_address=site_url + page.url))
-        out.write(page.url.rstrip("/") + ".csv", page_data_csv(page.cells))
+        out.write(page.url.rstrip("/") + ".csv", page_data_csv(page.cells, data["cells"].columns))
 
     for page in pages:  # while the charts render
         if not page.charts:
@@ -281,8 +280,18 @@ def report_url(meta: dict) -> str:
 # ---- figures ------------------------------------------------------------------------------------------
 
 
-def cell_lookup(cells: pd.DataFrame) -> dict[tuple[str, str, str], str]:
-    return {(t, r, c): v for t, r, c, v in zip(cells["table"], cells["row"], cells["col"], cells["value"])}
+def rows_by_report(frame: pd.DataFrame) -> dict[str, list[tuple]]:
+    """report_id → its rows as named tuples, in file order. Built from whole columns at once: reading a
+    pandas string column value by value costs ten times more, and a site has millions of cells."""
+    Row = namedtuple("Row", frame.columns)
+    grouped: dict[str, list[tuple]] = {}
+    for row in map(Row._make, zip(*(frame[c].tolist() for c in frame.columns))):
+        grouped.setdefault(row.report_id, []).append(row)
+    return grouped
+
+
+def cell_lookup(cells: list[tuple]) -> dict[tuple[str, str, str], str]:
+    return {(c.table, c.row, c.col): c.value for c in cells}
 
 
 def request_rows(c: dict) -> list[str]:
@@ -290,7 +299,7 @@ def request_rows(c: dict) -> list[str]:
     return list(dict.fromkeys(r for (t, r, _) in c if t == "requests"))
 
 
-def key_figures(c: dict, checks: pd.DataFrame) -> Figures:
+def key_figures(c: dict, checks: list[tuple]) -> Figures:
     return Figures(
         new_received=row_total(c, "requests", "new_received"),
         handled=row_total(c, "requests", "total_handled"),
@@ -298,7 +307,7 @@ def key_figures(c: dict, checks: pd.DataFrame) -> Figures:
         refused=rows_total(c, "denied_"),
         review=row_total(c, "appeals", "review"),
         suits=sum_known([row_total(c, "appeals", "suit_direct"), row_total(c, "appeals", "suit_after_review")]),
-        errors=int((checks["severity"] == "error").sum()) if len(checks) else 0,
+        errors=sum(1 for f in checks if f.severity == "error"),
     )
 
 
@@ -334,7 +343,7 @@ def quality_groups(pages: list[ReportPage]) -> list[tuple[str, list[tuple[Report
     groups: dict[str, list] = {title: [] for title, _ in QUALITY_GROUPS}
     for page in pages:
         found: dict[str, list] = {}
-        for finding in page.checks.itertuples() if len(page.checks) else ():
+        for finding in page.checks:
             if finding.check in group_of:
                 found.setdefault(group_of[finding.check], []).append(finding)
         for title, findings in found.items():
@@ -353,12 +362,10 @@ class TableRow:
     group: bool = False
 
 
-def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
+def render_tables(template_id: str, cells: list[tuple]) -> dict[str, dict]:
     """The three tables in template order with the official labels, ready for the page template."""
     template = schema.TEMPLATE_BY_ID[template_id]
-    index = {(t, r, c): {"value": v, "raw": raw, "unit": u}
-             for t, r, c, v, raw, u in zip(cells["table"], cells["row"], cells["col"], cells["value"],
-                                           cells["raw"], cells["unit"])}
+    index = {(c.table, c.row, c.col): {"value": c.value, "raw": c.raw, "unit": c.unit} for c in cells}
     tables = {}
     for table_id in schema.TABLES:
         table = template.tables[table_id]
@@ -389,11 +396,11 @@ def render_tables(template_id: str, cells: pd.DataFrame) -> dict[str, dict]:
     return tables
 
 
-def page_data_csv(cells: pd.DataFrame) -> str:
+def page_data_csv(cells: list[tuple], columns) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")  # as pandas' to_csv writes it, several times faster
-    writer.writerow(cells.columns)
-    writer.writerows(zip(*(cells[c] for c in cells.columns)))
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(cells)
     return buffer.getvalue()
 
 

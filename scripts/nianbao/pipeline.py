@@ -7,6 +7,7 @@ given back to the system when it ends, instead of staying in the Python heap und
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ class Layout:
     cache: Path = paths.CACHE
 
     def stamp(self, stage: str, inputs: str, outputs: list[Path]) -> Stamp:
-        return Stamp(self.cache / "stamps" / f"{stage}.json", inputs, outputs)
+        """One stamp per stage and output folder: `invoke parse --out elsewhere` leaves the build's alone."""
+        where = hashlib.sha1(str(outputs[0].resolve()).encode()).hexdigest()[:8]
+        return Stamp(self.cache / "stamps" / f"{stage}-{where}.json", inputs, outputs)
 
 
 def parse(layout: Layout, limits=None, jobs: int = 0, scheduler: str = "") -> str:
