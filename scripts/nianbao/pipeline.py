@@ -19,7 +19,7 @@ from .isolate import in_child
 from .stamp import Stamp, code_digest, content_digest, tree_digest
 
 PAGES_CODE = ("pages.py", "charts.py", "downloads.py", "indicators.py", "schema.py", "templates/*")
-SITE_CODE = ("mkdocs_hooks.py",)
+SITE_CODE = ("site.py", "mkdocs_hooks.py")
 
 
 @dataclass(frozen=True)
