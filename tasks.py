@@ -5,7 +5,7 @@ from pathlib import Path
 
 from invoke import task
 
-from nianbao import paths
+from nianbao import paths, pipeline
 from nianbao.pipeline import Layout
 
 LIMIT_HELP = {"jobs": "worker processes (default: one per core)",
@@ -26,8 +26,6 @@ def _limits(max_mb, timeout, memory_mb):
 def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, timeout=None, memory_mb=None,
           scheduler=""):
     """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv (cached by content)."""
-    from nianbao import pipeline
-
     layout = Layout(reports=Path(src), csv=Path(out))
     print(pipeline.parse(layout, _limits(max_mb, timeout, memory_mb), int(jobs), scheduler))
 
@@ -35,8 +33,6 @@ def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, ti
 @task(help={"csv": "folder of the CSV files", "docs": "MkDocs docs folder to write into"})
 def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
     """Generate the Markdown pages, charts and downloads under docs/ from the CSV files."""
-    from nianbao import pipeline
-
     # SITE_URL is also what mkdocs.yml reads for site_url (the Pages workflow sets it).
     print(pipeline.pages(Layout(csv=Path(csv), docs=Path(docs)), os.environ.get("SITE_URL", "")))
 
@@ -44,8 +40,6 @@ def pages(c, csv=str(paths.CSV), docs=str(paths.DOCS)):
 @task(help=LIMIT_HELP)
 def build(c, jobs=0, max_mb=None, timeout=None, memory_mb=None, scheduler=""):
     """Parse, generate pages, then build the site into site/; each stage is skipped if its inputs are unchanged."""
-    from nianbao import pipeline
-
     seconds = pipeline.build(Layout(), _limits(max_mb, timeout, memory_mb), int(jobs), scheduler,
                              os.environ.get("SITE_URL", ""))
     print("build: " + ", ".join(f"{stage} {s:.1f} s" for stage, s in seconds.items()))

@@ -7,7 +7,7 @@ import pytest
 
 from nianbao import paths
 from nianbao.dataset import parse_corpus
-from nianbao.pages import HAND_WRITTEN, build_pages
+from nianbao.pages import build_pages, copy_hand_written
 from nianbao.registry import Registry
 from nianbao.site import build_site
 
@@ -74,10 +74,7 @@ def site(tmp_path_factory):
     for name in ("hostile.html", "hostile.md", "conflict_first.txt", "conflict_second.txt"):
         shutil.copy(paths.FIXTURES / "hostile" / name, reports / name)
     parse_corpus(reports, root / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
-    (root / "docs").mkdir()
-    for name in HAND_WRITTEN:
-        source = paths.DOCS / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / "docs" / name)
+    copy_hand_written(root / "docs")
     build_pages(root / "csv", root / "docs", reports, paths.AGENCIES, root / "cache", SITE_URL)
     with environment(SITE_URL=SITE_URL):
         build_site(root / "docs", root / "site")  # strict: any MkDocs warning fails the build

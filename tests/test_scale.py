@@ -10,7 +10,7 @@ from conftest import environment
 from nianbao import pages as pages_module
 from nianbao import paths, pipeline, synth
 from nianbao.dataset import parse_corpus, parse_file
-from nianbao.pages import HAND_WRITTEN
+from nianbao.pages import copy_hand_written
 from nianbao.registry import Registry
 from nianbao.site import build_site
 
@@ -27,14 +27,9 @@ def registry(corpus: Path) -> Registry:
 
 
 def layout(root: Path, corpus: Path) -> pipeline.Layout:
-    docs = root / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for name in HAND_WRITTEN:
-        source = paths.DOCS / name
-        if not (docs / name).exists():
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, docs / name)
-    return pipeline.Layout(corpus / "reports", corpus / "sources.csv", corpus / "agencies.csv", root / "csv", docs,
-                           root / "site", root / "cache")
+    copy_hand_written(root / "docs")
+    return pipeline.Layout(corpus / "reports", corpus / "sources.csv", corpus / "agencies.csv", root / "csv",
+                           root / "docs", root / "site", root / "cache")
 
 
 def test_synthetic_reports_parse_back_to_their_figures():

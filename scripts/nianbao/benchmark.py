@@ -1,14 +1,22 @@
-"""Speed of the parse stage, measured (`invoke bench-parse`): text/HTML reports per second, PDF pages per
-second, and our PDF parse time against pdfplumber's bare extract_text() + extract_tables() on the same pages."""
+"""Benchmarks. `invoke bench-parse`: text/HTML reports per second, PDF pages per second, and our PDF parse
+time against pdfplumber's bare extract_text() + extract_tables() on the same pages. `invoke bench`: the
+whole pipeline on a synthetic corpus, with its memory, site size and search download."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import statistics
+import sys
 import time
 from pathlib import Path
 
 import pdfplumber
 
+from . import paths, pipeline, synth
 from .extract import extract_report
+from .pages import copy_hand_written
 from .readers import read_document
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -67,14 +75,6 @@ SEARCH_ASSETS = ("/pagefind/", "/search/search_index.json", "/workers/search")  
 
 def bench_pipeline(n: int, jobs: int = 0, search: str = "", progress=None) -> dict:
     """Synthesise (or reuse) n reports, build everything cold, build again unchanged, and measure the site."""
-    import json
-    import os
-    import shutil
-    import statistics
-    import sys
-
-    from . import paths, pipeline, synth
-
     progress = progress or (lambda s: print(s, file=sys.stderr))
     bench = paths.CACHE / "bench"
     corpus = bench / f"synth-{n}"
@@ -85,12 +85,7 @@ def bench_pipeline(n: int, jobs: int = 0, search: str = "", progress=None) -> di
     shutil.rmtree(run, ignore_errors=True)
     layout = pipeline.Layout(corpus / "reports", corpus / "sources.csv", corpus / "agencies.csv", run / "csv",
                              run / "docs", run / "site", run / "cache")
-    from .pages import HAND_WRITTEN
-
-    layout.docs.mkdir(parents=True)
-    for name in HAND_WRITTEN:  # the hand-written pages and assets, as in the repository's docs/
-        source = paths.DOCS / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, layout.docs / name)
+    copy_hand_written(layout.docs)
     if search:
         os.environ["SEARCH_ENGINE"] = search
 

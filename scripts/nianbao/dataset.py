@@ -194,32 +194,48 @@ def parse_corpus(
     return entries
 
 
-def run_on_dask(scheduler: str, tasks: list[tuple[str, Path, str]], window: int = 512) -> Iterator[Entry]:
+def run_on_dask(scheduler: str, tasks: list[tuple[str, Path, str]], window: int = 512) -> Iterator[Entry | Failure]:
     """Parse on a Dask distributed cluster; yields in task order. At most `window` files are in flight, so
-    the client never holds the whole corpus in memory."""
+    the client never holds the whole corpus in memory. A file the cluster fails on (a worker killed while
+    reading it, say) becomes a Failure; a worker with other parsing code stops the run."""
     from distributed import Client, as_completed
 
     version = code_version(tasks[0][2]) if tasks else ""
+    results: dict[int, Entry | Failure] = {}
     with Client(scheduler) as client:
-        def submit(n: int):
-            name, path, settings = tasks[n]
-            future = client.submit(_parse_remote, (name, path.read_bytes(), settings, version), pure=False)
-            index[future.key] = n
-            return future
+        pending, index = as_completed(), {}
+        next_task = next_out = 0
 
-        index: dict[str, int] = {}
-        results: dict[int, Entry] = {}
-        queue = as_completed([submit(n) for n in range(min(window, len(tasks)))])
-        submitted, next_out = min(window, len(tasks)), 0
-        for future in queue:
-            results[index.pop(future.key)] = future.result()
-            future.release()
-            if submitted < len(tasks):
-                queue.add(submit(submitted))
-                submitted += 1
-            while next_out in results:
-                yield results.pop(next_out)
-                next_out += 1
+        def fill() -> None:
+            nonlocal next_task
+            while next_task < len(tasks) and pending.count() < window:
+                name, path, settings = tasks[next_task]
+                try:
+                    data = path.read_bytes()
+                except OSError as e:
+                    results[next_task] = Entry(name, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+                else:
+                    future = client.submit(_parse_remote, (name, data, settings, version), pure=False)
+                    index[future.key] = next_task
+                    pending.add(future)
+                next_task += 1
+
+        fill()
+        while next_out < len(tasks):
+            if next_out not in results:
+                future = next(pending)
+                try:
+                    result = future.result()
+                except RuntimeError:  # another version of the parsing code: every file would fail the same way
+                    raise
+                except Exception as e:  # noqa: BLE001  one file's trouble on the cluster is that file's
+                    result = Failure(f"the Dask cluster could not parse this file: {type(e).__name__}: {e}")
+                results[index.pop(future.key)] = result
+                future.release()
+                fill()
+                continue
+            yield results.pop(next_out)
+            next_out += 1
 
 
 def mark_duplicates(entries: list[Entry]) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,8 +26,8 @@ from markupsafe import Markup
 from . import paths, schema
 from .charts import Chart, Rendering, bar_chart, line_chart
 from .downloads import COLUMNS, write_downloads
-from .isolate import default_jobs
 from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, rows_total, sum_known
+from .isolate import default_jobs
 
 HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
 SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup
@@ -116,6 +117,17 @@ class PageWriter:
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
         return removed
+
+
+def copy_hand_written(docs: Path) -> None:
+    """The repository's hand-written pages and assets into another docs folder (tests, benchmarks)."""
+    docs.mkdir(parents=True, exist_ok=True)
+    for name in HAND_WRITTEN:
+        source, target = paths.DOCS / name, docs / name
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
 
 
 def load_csv(csv_dir: Path) -> dict[str, pd.DataFrame]:

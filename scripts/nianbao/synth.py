@@ -82,7 +82,7 @@ class Agency:
 
 
 def agencies() -> list[Agency]:
-    """Every agency of the synthetic province, provincial ones first: about 1,450 in all."""
+    """Every agency of the synthetic province, provincial ones first: 1,365 in all."""
     found = [Agency("syn-p", f"{PROVINCE}人民政府办公厅", PROVINCE, "province")]
     found += [Agency(f"syn-p-d{d:02d}", f"{PROVINCE}{name}", PROVINCE, "province")
               for d, name in enumerate(PROVINCE_DEPARTMENTS, 1)]
