@@ -4,11 +4,12 @@ into pages, and the search setting. Speed itself is measured by `invoke bench`, 
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import environment
 from nianbao import pages as pages_module
-from nianbao import paths, pipeline, synth
+from nianbao import charts, paths, pipeline, synth
 from nianbao.dataset import parse_corpus, parse_file
 from nianbao.pages import copy_hand_written
 from nianbao.registry import Registry
@@ -130,3 +131,17 @@ def test_the_search_setting_switches_to_the_builtin_index(corpus, tmp_path):
         assert pipeline.site(where) == f"site: built → {where.site}"  # the setting is an input of the stage
     assert (where.site / "pagefind" / "pagefind-ui.js").exists()
     assert not (where.site / "search" / "search_index.json").exists()
+
+
+def test_charts_rendered_in_worker_processes_match_and_are_cached(tmp_path):
+    """Enough charts to start the spawned renderers: the same SVG as rendering in this process, and a
+    second pass renders nothing."""
+    frames = [pd.DataFrame({"category": ["予以公开", "部分公开", "不予公开"], "count": [float(n), 2.0, 1.0]})
+              for n in range(charts.PARALLEL_FROM)]
+    in_workers = [charts.bar_chart(f, "办理结果", "说明") for f in frames]
+    assert charts.Rendering(in_workers, tmp_path / "a", jobs=2).finish() == charts.PARALLEL_FROM
+    here = [charts.bar_chart(f, "办理结果", "说明") for f in frames]
+    assert charts.Rendering(here, tmp_path / "b", jobs=1).finish() == charts.PARALLEL_FROM
+    assert [c.svg for c in in_workers] == [c.svg for c in here]
+    assert all(c.svg.startswith('<svg role="img"') and "<title" in c.svg for c in here)
+    assert charts.Rendering(here, tmp_path / "b", jobs=2).finish() == 0

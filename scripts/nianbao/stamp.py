@@ -17,7 +17,10 @@ def tree_digest(*roots: Path) -> str:
     """Names, sizes and modification times of every file under roots (a root may be a file)."""
     digest = hashlib.sha256()
     for root in roots:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.is_file())
+        else:
+            files = [root] if root.exists() else []
         for path in files:
             st = path.stat()
             digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
@@ -25,11 +28,13 @@ def tree_digest(*roots: Path) -> str:
 
 
 def content_digest(*parts: str | bytes | Path) -> str:
-    """Strings, bytes and file contents, in order."""
+    """Strings, bytes and file contents (a missing file counts as empty), in order."""
     digest = hashlib.sha256()
     for part in parts:
-        data = part.read_bytes() if isinstance(part, Path) and part.is_file() else str(part).encode() \
-            if not isinstance(part, bytes) else part
+        if isinstance(part, Path):
+            data = part.read_bytes() if part.is_file() else b""
+        else:
+            data = part if isinstance(part, bytes) else part.encode()
         digest.update(len(data).to_bytes(8, "little") + data)
     return digest.hexdigest()
 
