@@ -16,12 +16,13 @@ import re
 import shutil
 from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import paths, schema
 from .charts import Chart, Rendering, bar_chart, line_chart
@@ -151,7 +152,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     names = dict(zip(agencies["slug"], agencies["name"])) if agencies is not None else {}
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url,
+    env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url, data_row=data_row,
                        region_top=lambda region: region.split("/")[0])
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
@@ -372,6 +373,27 @@ class TableRow:
     cells: list[dict]  # {"value": str, "raw": str, "unit": str}
     depth: int = 0
     group: bool = False
+
+
+def data_row(row: TableRow) -> Markup:
+    """One row of numbers as HTML (autoescaped like the templates). Most rows of most reports are the
+    same zeros under the same label, so rows are kept by content: 10,000 report pages render in a
+    fraction of the time a template loop over every cell takes."""
+    return _data_row(row.label, row.depth, tuple((c["value"], c["raw"], c["unit"]) for c in row.cells))
+
+
+@lru_cache(maxsize=65536)
+def _data_row(label: str, depth: int, cells: tuple[tuple[str, str, str], ...]) -> Markup:
+    html = [f'<tr><th class="nb-depth-{depth}">{escape(label)}</th>']
+    for value, raw, unit in cells:
+        if value:
+            title = f' title="印为：{escape(raw)}"' if raw != value else ""
+            html.append(f'<td class="nb-num"{title}>{escape(format_number(value))}'
+                        f'{" " + escape(unit) if unit else ""}</td>')
+        else:
+            title = f"印为：{escape(raw)}" if raw else "报告未填写"
+            html.append(f'<td class="nb-num nb-blank" title="{title}">{escape(raw)}</td>')
+    return Markup("".join(html) + "</tr>")
 
 
 def render_tables(template_id: str, cells: list[tuple]) -> dict[str, dict]:
