@@ -15,7 +15,7 @@ import multiprocessing as mp
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class Chart:
     spec: dict
     svg: str = ""  # filled by render_all
 
-    @property
+    @cached_property  # the spec is fixed once made; its JSON is hashed once, not at every lookup
     def key(self) -> str:
         return hashlib.sha256(_spec_json(self.spec).encode("utf-8")).hexdigest()[:32]
 
