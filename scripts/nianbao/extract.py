@@ -93,8 +93,9 @@ def detect_template(norm_text: str) -> str:
     # Two markers at least: one alone (政府集中采购, say) also turns up in the narrative of older reports.
     if max(scores.values()) >= 2:
         return "gov2021" if scores["gov2021"] > scores["gov2019"] else "gov2019"
-    if schema.REQUESTS_TABLE_MARKER in norm_text:  # the requests table without the proactive one
-        return "gov2019"
+    if schema.REQUESTS_TABLE_MARKER in norm_text:  # the requests table, its format's markers mostly missing:
+        # one marker inside the table decides (（六）'s sub-items are 2021's), else the older format.
+        return "gov2021" if scores["gov2021"] > scores["gov2019"] else "gov2019"
     if "政府信息公开" in norm_text and "年度报告" in norm_text:
         return "pre2019"
     return "unknown"
