@@ -4,9 +4,9 @@ import os
 from pathlib import Path
 
 from invoke import task
-
-from nianbao import paths, pipeline
-from nianbao.pipeline import Layout
+from nianbao import paths
+from nianbao.run import pipeline
+from nianbao.run.pipeline import Layout
 
 LIMIT_HELP = {"jobs": "worker processes (default: one per core)",
               "max_mb": "files larger than this are not read (default 64)",
@@ -16,7 +16,7 @@ LIMIT_HELP = {"jobs": "worker processes (default: one per core)",
 
 
 def _limits(max_mb, timeout, memory_mb):
-    from nianbao.dataset import Limits
+    from nianbao.run.dataset import Limits
 
     return Limits(float(max_mb or Limits.max_mb), float(timeout or Limits.seconds),
                   float(memory_mb or Limits.memory_mb))
@@ -61,7 +61,7 @@ def test(c):
 @task(help={"reports": "how many reports", "out": "folder to write them into (reports/, sources.csv, agencies.csv)"})
 def synth(c, reports=1000, out=""):
     """Write a synthetic corpus shaped like a province's reports, for measuring scale."""
-    from nianbao import synth as synthetic
+    from nianbao.measure import synth as synthetic
 
     out_dir = Path(out or paths.CACHE / "bench" / f"synth-{reports}")
     synthetic.generate(out_dir, int(reports))
@@ -74,7 +74,7 @@ def bench(c, reports=1000, jobs=0, search=""):
     """The whole pipeline on N synthetic reports, cold and then unchanged; prints one JSON line last."""
     import json
 
-    from nianbao.benchmark import bench_pipeline
+    from nianbao.measure.benchmark import bench_pipeline
 
     print(json.dumps(bench_pipeline(int(reports), int(jobs), search), ensure_ascii=False))
 
@@ -82,7 +82,7 @@ def bench(c, reports=1000, jobs=0, search=""):
 @task
 def score(c):
     """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells)."""
-    from nianbao.evaluate import score_corpus, summary
+    from nianbao.measure.evaluate import score_corpus, summary
 
     if not paths.GOLD.is_dir():
         raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
@@ -99,7 +99,7 @@ def bench_parse(c, seconds=3.0):
     """Parse speed: text/HTML reports per second, PDF pages per second, PDF time against bare pdfplumber."""
     import json
 
-    from nianbao.benchmark import bench_parse as run
+    from nianbao.measure.benchmark import bench_parse as run
 
     pdfs = sorted(paths.FIXTURES.glob("*.pdf")) + (sorted(paths.CORPUS_REPORTS.glob("*.pdf"))
                                                    if paths.CORPUS_REPORTS.is_dir() else [])

@@ -4,12 +4,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from nianbao import paths
-from nianbao.dataset import parse_corpus
-from nianbao.pages import build_pages, copy_hand_written
-from nianbao.registry import Registry
-from nianbao.site import build_site
+from nianbao.parse.registry import Registry
+from nianbao.publish.pages import build_pages, copy_hand_written
+from nianbao.run.dataset import parse_corpus
+from nianbao.run.site import build_site
 
 SAMPLES = paths.REPORTS  # the real reports shipped in data/reports
 FIXTURES = paths.FIXTURES  # the project's own PDF and Word files

@@ -6,9 +6,8 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import SITE_URL
-from nianbao.localsite import served
+from nianbao.measure.localsite import served
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

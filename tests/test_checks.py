@@ -1,5 +1,5 @@
 from nianbao import schema
-from nianbao.checks import carry_chain, run_checks, text_vs_table
+from nianbao.parse.checks import carry_chain, run_checks, text_vs_table
 
 
 def lookup(cells):

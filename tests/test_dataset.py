@@ -1,9 +1,9 @@
 import csv
 
 from nianbao import paths
-from nianbao.dataset import parse_corpus
-from nianbao.pages import build_pages
-from nianbao.registry import Registry
+from nianbao.parse.registry import Registry
+from nianbao.publish.pages import build_pages
+from nianbao.run.dataset import parse_corpus
 
 
 def read(path):

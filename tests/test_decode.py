@@ -1,9 +1,9 @@
 """Run-together digits: every reading is found, the template's arithmetic chooses, and nothing is guessed."""
 
-from nianbao import decode
-from nianbao.checks import run_checks
-from nianbao.extract import extract_report
-from nianbao.readers import read_document
+from nianbao.parse import decode
+from nianbao.parse.checks import run_checks
+from nianbao.parse.extract import extract_report
+from nianbao.parse.readers import read_document
 
 
 def test_readings_respect_boundaries_and_leading_zeros():

@@ -1,10 +1,9 @@
 """Each layout the shipped reports use, read from the real sample files, checked cell by cell."""
 
-from nianbao.extract import extract_report
-from nianbao.readers import read_document
-from nianbao.readers.text import rows_from_lines
-
 from conftest import sample
+from nianbao.parse.extract import extract_report
+from nianbao.parse.readers import read_document
+from nianbao.parse.readers.text import rows_from_lines
 
 
 def extract(name):

@@ -1,10 +1,9 @@
 """The parser against the hand-checked gold labels in ../shared/corpus/gold: every labelled report, in every
 layout (PDF, Markdown, text, HTML, the run-together 平潭 pages)."""
 
-from nianbao import paths
-from nianbao.evaluate import score_corpus, summary
-
 from conftest import requires_shared
+from nianbao import paths
+from nianbao.measure.evaluate import score_corpus, summary
 
 
 @requires_shared

@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from nianbao import paths
-from nianbao.dataset import Limits, parse_corpus
-from nianbao.registry import Registry
+from nianbao.parse.registry import Registry
+from nianbao.run.dataset import Limits, parse_corpus
 
 HOSTILE = paths.FIXTURES / "hostile"
 LIMITS = Limits(seconds=10)  # the two bomb PDFs would take minutes; every real report takes under 2 s

@@ -1,8 +1,8 @@
 """An HTML page pasted from Word into a CMS: GB2312 bytes, a metadata table before the report, MsoNormalTable
 cells wrapped in <p><span>, rowspan/colspan, &nbsp; for empty cells, labels broken by white space."""
 
-from nianbao.extract import extract_report
-from nianbao.readers import read_document
+from nianbao.parse.extract import extract_report
+from nianbao.parse.readers import read_document
 
 COLS = ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org", "total")
 

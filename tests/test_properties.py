@@ -6,10 +6,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from nianbao import paths, schema
-from nianbao.extract import checked_findings, extract_report
-from nianbao.readers import read_document
+from nianbao.parse.extract import checked_findings, extract_report
+from nianbao.parse.readers import read_document
 
 BASES = {name: (paths.REPORTS / name).read_text(encoding="utf-8") for name in (
     "kiro_005.txt",  # pipe tables, gov2021

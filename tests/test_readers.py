@@ -5,12 +5,10 @@ import json
 from decimal import Decimal
 
 import pytest
-
-from nianbao import paths
-from nianbao.extract import arithmetic_findings, extract_report
-from nianbao.readers import ReadError, Unsupported, read_document
-
 from conftest import FIXTURES, requires_shared
+from nianbao import paths
+from nianbao.parse.extract import arithmetic_findings, extract_report
+from nianbao.parse.readers import ReadError, Unsupported, read_document
 
 EXPECTED = json.loads((FIXTURES / "official_2021.json").read_text(encoding="utf-8"))
 

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import environment
-from nianbao import pages as pages_module
-from nianbao import charts, paths, pipeline, synth
-from nianbao.dataset import parse_corpus, parse_file
-from nianbao.pages import copy_hand_written
-from nianbao.registry import Registry
-from nianbao.site import build_site
+from nianbao import paths
+from nianbao.measure import synth
+from nianbao.parse.registry import Registry
+from nianbao.publish import charts
+from nianbao.publish import pages as pages_module
+from nianbao.publish.pages import copy_hand_written
+from nianbao.run import pipeline
+from nianbao.run.dataset import parse_corpus, parse_file
+from nianbao.run.site import build_site
 
 
 @pytest.fixture(scope="module")

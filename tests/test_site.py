@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 
-
 def reports_csv(site):
     with (site / "csv" / "reports.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -165,7 +164,7 @@ def test_report_page_gives_provenance_and_a_citation(site):
 
 
 def test_excel_copy_defuses_formulas_but_keeps_negative_numbers():
-    from nianbao.downloads import _defuse
+    from nianbao.publish.downloads import _defuse
 
     assert _defuse('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
     assert _defuse("@SUM(A1)") == "'@SUM(A1)" and _defuse("-A1") == "'-A1"

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent  # scripts/nianbao
+ROOT = PACKAGE.parents[1]
 DATA = ROOT / "data"
 REPORTS = DATA / "reports"  # the collected report files, never modified
 CSV = DATA / "csv"  # what `invoke parse` writes: the published data
@@ -12,7 +13,7 @@ AGENCIES = DATA / "agencies.csv"  # the agency registry: stable ASCII slugs
 DOCS = ROOT / "docs"
 SITE = ROOT / "site"
 MKDOCS_YML = ROOT / "mkdocs.yml"
-TEMPLATES = Path(__file__).resolve().parent / "templates"  # Jinja2 templates of the generated pages
+TEMPLATES = PACKAGE / "publish" / "templates"  # Jinja2 templates of the generated pages
 FIXTURES = ROOT / "tests" / "fixtures"  # the project's own PDF and Word reports (tests, benchmarks)
 
 # ../shared beside the repository: gold labels and the reports we may not copy (PDF, Word).

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .extract import Report, arithmetic_findings, extract_report
-from .readers import ReadError, read_document
+from ..parse.extract import Report, arithmetic_findings, extract_report
+from ..parse.readers import ReadError, read_document
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import schema
+from .. import schema
 
 META = ("report_id", "agency", "region", "year", "template")  # leading columns of every wide table
 

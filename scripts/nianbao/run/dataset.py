@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import schema
-from .checks import Finding, carry_chain
-from .extract import Report, checked_findings, extract_report
-from .isolate import Failure, default_jobs, run_isolated
+from .. import schema
+from ..isolate import Failure, default_jobs, run_isolated
+from ..parse.checks import Finding, carry_chain
+from ..parse.extract import Report, checked_findings, extract_report
+from ..parse.readers import ReadError, Unsupported, read_document
+from ..parse.registry import Registry, file_slug
 from .parse_cache import ParseCache, code_version
-from .readers import ReadError, Unsupported, read_document
-from .registry import Registry, file_slug
 
 REPORT_COLUMNS = (
     "report_id", "source_file", "source_sha256", "source_format", "agency", "region", "year", "template",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from . import schema
+from .. import schema
 
 INCONSISTENT = 0.03  # share of reports with one wrong cell
 YEARS = tuple(range(2019, 2026))

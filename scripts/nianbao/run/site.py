@@ -6,14 +6,14 @@ import logging
 import os
 from pathlib import Path
 
-from . import paths
-from .isolate import in_child
+from .. import paths
+from ..isolate import in_child
 
 
 def build_site(docs: Path = paths.DOCS, site: Path = paths.SITE, config: Path = paths.MKDOCS_YML) -> None:
     """mkdocs build --strict, with docs_dir and site_dir given here, so any folder pair can be built. MkDocs
     runs in a process of its own, so that its memory is given back before Pagefind starts."""
-    from .mkdocs_hooks import INDEX_LATER, index_site
+    from ..publish.mkdocs_hooks import INDEX_LATER, index_site
 
     os.environ[INDEX_LATER] = "1"
     try:

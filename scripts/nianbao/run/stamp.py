@@ -12,6 +12,8 @@ import json
 import os
 from pathlib import Path
 
+from ..paths import PACKAGE
+
 
 def tree_digest(*roots: Path) -> str:
     """Names, sizes and modification times of every file under roots (a root may be a file)."""
@@ -39,15 +41,23 @@ def content_digest(*parts: str | bytes | Path) -> str:
     return digest.hexdigest()
 
 
-PACKAGE = Path(__file__).resolve().parent
+def code_files(patterns: tuple[str, ...]) -> list[Path]:
+    """The source files of the nianbao package that match patterns (globs relative to the package). A pattern
+    that matches nothing is an error: after a move it would quietly hash nothing and serve stale results."""
+    files = []
+    for pattern in patterns:
+        matched = sorted(p for p in PACKAGE.glob(pattern) if p.is_file())
+        if not matched:
+            raise FileNotFoundError(f"code digest: {pattern!r} matches no file under {PACKAGE}")
+        files += matched
+    return files
 
 
 def code_digest(patterns: tuple[str, ...], extra: str = "") -> str:
-    """The source files of this package that match patterns (glob, relative to the package), and extra."""
+    """The source files that match patterns, and extra."""
     digest = hashlib.sha256(extra.encode())
-    for pattern in patterns:
-        for path in sorted(PACKAGE.glob(pattern)):
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in code_files(patterns):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

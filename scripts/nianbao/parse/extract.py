@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import decode, schema
+from .. import schema
+from . import decode
 from .checks import Finding, run_checks, text_vs_table
 from .readers import Document
 from .values import Value, parse_value

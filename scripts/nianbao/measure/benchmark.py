@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pdfplumber
 
-from . import paths, pipeline, synth
-from .extract import extract_report
-from .pages import copy_hand_written
-from .readers import read_document
+from .. import paths
+from ..parse.extract import extract_report
+from ..parse.readers import read_document
+from ..publish.pages import copy_hand_written
+from ..run import pipeline
+from . import synth
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 

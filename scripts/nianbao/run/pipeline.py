@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from . import paths
-from .isolate import in_child
+from .. import paths
+from ..isolate import in_child
 from .stamp import Stamp, code_digest, content_digest, tree_digest
 
-PAGES_CODE = ("pages.py", "charts.py", "downloads.py", "indicators.py", "schema.py", "templates/*")
-SITE_CODE = ("site.py", "mkdocs_hooks.py")
+PAGES_CODE = ("publish/*.py", "publish/templates/*", "schema.py")
+SITE_CODE = ("run/site.py", "publish/mkdocs_hooks.py")
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ def parse(layout: Layout, limits=None, jobs: int = 0, scheduler: str = "") -> st
 
 
 def _parse(layout: Layout, limits, jobs: int, scheduler: str) -> str:
+    from ..parse.registry import Registry
     from .dataset import parse_corpus, summary_line
-    from .registry import Registry
 
     entries = parse_corpus(layout.reports, layout.csv, Registry.load(layout.sources, layout.agencies), limits, jobs,
                            cache=layout.cache / "parse.sqlite", scheduler=scheduler)
@@ -63,7 +63,7 @@ def _parse(layout: Layout, limits, jobs: int, scheduler: str) -> str:
 
 
 def pages(layout: Layout, site_url: str = "") -> str:
-    from .pages import build_pages
+    from ..publish.pages import build_pages
 
     inputs = content_digest(code_digest(PAGES_CODE), tree_digest(layout.csv, layout.reports), layout.agencies,
                             site_url)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from .stamp import code_digest
 
-# The modules a parse result depends on; pages, charts and downloads are not among them.
-PARSE_CODE = ("readers/*.py", "extract.py", "decode.py", "checks.py", "schema.py", "values.py", "dataset.py",
-              "parse_cache.py")
+# The modules a parse result depends on: the whole parse subpackage, the contract, and the stage that makes
+# the cached entries; nothing of the publish side.
+PARSE_CODE = ("parse/**/*.py", "schema.py", "run/dataset.py", "run/parse_cache.py")
 
 
 def code_version(settings: str = "") -> str:

@@ -16,19 +16,19 @@ import re
 import shutil
 from collections import namedtuple
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import paths, schema
+from .. import paths, schema
+from ..isolate import default_jobs
 from .charts import Chart, Rendering, bar_chart, line_chart
 from .downloads import COLUMNS, write_downloads
 from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, rows_total, sum_known
-from .isolate import default_jobs
 
 HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
 SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
-from . import schema
+from .. import schema
 
 
 @dataclass(frozen=True)
