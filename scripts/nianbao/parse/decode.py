@@ -74,6 +74,61 @@ def readings(pieces: Sequence[str], count: int) -> list[Reading] | None:
     return out if walk(0, 0, []) else None
 
 
+def is_number(text: str) -> bool:
+    """One number as printed: no leading zero ('00' is two cells run together), an optional sign."""
+    return any(end == len(text) for end in _number_ends(text, 0))
+
+
+def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[range],
+                         split: bool) -> list[Reading] | None:
+    """All ways to read the pieces as `count` cells, where slots[i] says how many empty cells that left no
+    trace may stand before piece i (slots[-1]: after the last). An empty piece ("") is one empty cell. With
+    `split`, a number piece may be several cells run together; without, it is exactly one number.
+    None when there are more than MAX_READINGS."""
+    out: list[Reading] = []
+    splits = [_splits(p, count) if split else ([[p]] if p == "" or is_number(p) else []) for p in pieces]
+
+    def walk(i: int, acc: list[str]) -> bool:
+        room = count - len(acc) - (len(pieces) - i)  # each piece left takes one cell at least
+        for hidden in slots[i]:
+            if hidden > room:
+                break
+            head = acc + [""] * hidden
+            if i == len(pieces):
+                if len(head) == count:
+                    out.append(tuple(head))
+                    if len(out) > MAX_READINGS:
+                        return False
+                continue
+            for cells in splits[i]:
+                if len(head) + len(cells) + (len(pieces) - i - 1) <= count and not walk(i + 1, head + cells):
+                    return False
+        return True
+
+    return out if walk(0, []) else None
+
+
+def _splits(piece: str, limit: int) -> list[list[str]]:
+    """Every way to read one printed piece as consecutive numbers (at most `limit` of them)."""
+    if piece == "":
+        return [[""]]
+    found: list[list[str]] = []
+
+    def walk(pos: int, acc: list[str]) -> None:
+        if len(acc) > limit or len(found) > MAX_READINGS:
+            return
+        if pos == len(piece):
+            found.append(list(acc))
+            return
+        for end in _number_ends(piece, pos):
+            acc.append(piece[pos:end])
+            walk(end, acc)
+            acc.pop()
+
+    walk(0, [])
+    return found
+
+
 def number(text: str | None) -> Decimal:
     return Decimal(text) if text else Decimal(0)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -26,6 +26,9 @@ class Document:
     path: Path
     format: str
     rows: list[list[str]]
+    # Blank lines printed before each row, where the format has lines (text): evidence of cell boundaries
+    # in tables printed one cell per line, where an empty cell is one more blank line. Empty: unknown.
+    gaps: list[int] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -16,18 +16,33 @@ _NUMBER_LIKE = re.compile(r"^[-+]?[\d.,]+$")
 @reader(".txt", ".md", ".markdown")
 def read_text(path: Path, data: bytes) -> Document:
     lines = decode(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return Document(path, path.suffix.lower().lstrip("."), rows_from_lines(lines))
+    rows, gaps = rows_and_gaps(lines)
+    return Document(path, path.suffix.lower().lstrip("."), rows, gaps)
 
 
 def rows_from_lines(lines: list[str]) -> list[list[str]]:
+    return rows_and_gaps(lines)[0]
+
+
+def rows_and_gaps(lines: list[str]) -> tuple[list[list[str]], list[int]]:
+    """The rows, and the number of blank lines printed before each."""
     rows: list[list[str]] = []
+    gaps: list[int] = []
     block: list[str] = []  # cells of a table printed one cell per tab-indented line
+    blank = 0  # blank lines since the last row
+
+    def add(row: list[str]) -> None:
+        nonlocal blank
+        if any(row):
+            rows.append(row)
+            gaps.append(blank)
+            blank = 0
 
     def end_block():
         if len(block) > 1:
-            rows.append(list(block))
+            add(list(block))
         elif block:
-            rows.append([block[0]] if block[0] else [])
+            add([block[0]] if block[0] else [])
         block.clear()
 
     for line in lines:
@@ -37,17 +52,18 @@ def rows_from_lines(lines: list[str]) -> list[list[str]]:
         end_block()
         stripped = line.strip()
         if not stripped:
+            blank += 1
             continue
         if stripped.startswith("|"):
             cells = [c.strip() for c in stripped.strip("|").split("|")]
             if not all(_PIPE_SEPARATOR.match(c) for c in cells if c):
-                rows.append(cells)
+                add(cells)
         elif "\t" in line:
-            rows.append(_drop_merged_blanks([c.strip() for c in line.rstrip().split("\t")]))
+            add(_drop_merged_blanks([c.strip() for c in line.rstrip().split("\t")]))
         else:
-            rows.append([stripped.lstrip("#").strip()])
+            add([stripped.lstrip("#").strip()])
     end_block()
-    return [row for row in rows if any(row)]
+    return rows, gaps
 
 
 def _drop_merged_blanks(cells: list[str]) -> list[str]:

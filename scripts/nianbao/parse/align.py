@@ -1,0 +1,710 @@
+"""The statistic tables read from any flattening: a stream of words aligned to the template.
+
+However a converter or a crawler printed a table, it reaches us as words with separators between them: a
+table cell, a tab, spaces or U+3000, a line end, a run of blank lines, or nothing at all. The template is a
+known sequence of rows, each with its number of cells and the arithmetic that ties them. The row labels
+anchor the stream; the numbers between one label and the next are that row's cells (and those of template
+rows whose label is missing). Every reading of them that the cell counts allow is enumerated (decode.py):
+digits run together are split, and empty cells that left no trace are restored where the separators allow
+one. The arithmetic then keeps the readings that fit. One reading gives the cells; several leave them blank
+with the readings named; none leaves them blank with a finding.
+
+Separators are evidence, not law. An explicit cell boundary hides no empty cell (empty cells print as empty
+cells), though a row may lose its trailing ones; a run of blank lines longer than the table's usual one
+hides empty cells; spaces may hide any number; digits glued together hide none. A reading that keeps every
+printed number whole is preferred to one that splits digits, unless only a split satisfies the arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import schema
+from . import decode
+from .checks import Finding
+from .readers import Document
+from .values import Value
+
+NONE, SPACE, CELL, LINE = range(4)  # separator strengths, weakest first
+EMPTY = "\x00"  # an empty table cell, in the compact text
+
+
+# ---- the stream ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Word:
+    text: str  # NFKC, no white space; EMPTY for an empty table cell
+    sep: int  # the separator before it
+    gap: int  # blank lines before it (its row's first word only)
+    cell: int  # index of the printed cell it comes from
+    row: int  # index of the Document row
+
+
+@dataclass
+class Stream:
+    """A document's words, and their texts joined into one compact string for finding labels."""
+
+    words: list[Word]
+    cells: list[str]  # every printed cell's text
+    row_starts: list[int]  # offset of each Document row in compact
+    has_gaps: bool  # blank lines were recorded (text formats)
+    compact: str = ""
+    starts: list[int] = field(default_factory=list)  # offset of each word in compact
+
+    def __post_init__(self):
+        at = 0
+        for w in self.words:
+            self.starts.append(at)
+            at += len(w.text)
+        self.compact = "".join(w.text for w in self.words)
+
+    def word_at(self, offset: int) -> int:
+        """Index of the word holding compact[offset] (the last word for an offset past the end)."""
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+# Page furniture and converter inventions that are no cells: page numbers, "数据1"-style column names.
+_FOOTER_ROW = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|"
+                         r"\d{1,4}\s*/\s*\d{1,4})$")
+_FOOTER_INLINE = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|[-—–]\s+\d{1,4}\s+[-—–]")
+_INVENTED_HEADER = re.compile(r"^(?:数据|列|字段|Column|column|Col|col)\d{1,2}$")
+_CELL_COMMA = re.compile(r",(?!\d{3}(?:\D|$))")  # a comma that is no thousands separator
+
+
+def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset()) -> Stream:
+    words: list[Word] = []
+    cells: list[str] = []
+    row_starts: list[int] = []
+    offset = 0
+    for i, row in enumerate(doc.rows):
+        row_starts.append(offset)
+        if i in skip_rows or _FOOTER_ROW.match(" ".join(row).strip()):
+            continue
+        gap = doc.gaps[i] if i < len(doc.gaps) else 0
+        first = True
+        for j, cell in enumerate(row):
+            cells.append(cell)
+            # U+3000 is white space to split(); a full-width comma is a separator, never a thousands one.
+            text = _FOOTER_INLINE.sub(" ", cell.replace("，", " "))
+            parts = [_CELL_COMMA.sub(" ", unicodedata.normalize("NFKC", p)) for p in text.split()]
+            parts = [q.replace("\u200b", "").replace("\ufeff", "") for p in parts for q in p.split()]
+            parts = [q for q in parts if q and not _INVENTED_HEADER.match(q)]
+            if not parts and len(row) > 1:
+                parts = [EMPTY]
+            for k, part in enumerate(parts):
+                words.append(Word(part, SPACE if k else (CELL if j else LINE), gap if first else 0, len(cells) - 1, i))
+                offset += len(part)
+                first = False
+    return Stream(words, cells, row_starts, bool(doc.gaps))
+
+
+# ---- pieces: the numbers of a stretch of the stream ----------------------------------------------------
+
+_BLANK_WORDS = {EMPTY, "-", "--", "—", "——", "–", "/", "无", "空", "－"}
+_TOKEN = re.compile(r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?|(?P<text>.)", re.S)
+# Words that make a number glued before them prose ("2024年", "收到3人次"), not a cell.
+_PROSE_AFTER = set("年月日时人次家份余多起宗名天号批类部篇期页倍%")
+
+
+@dataclass
+class Piece:
+    text: str  # the number as printed, without thousands separators ("21710000218", "+82"); "" for empty
+    sep: int  # the strongest separator since the previous piece
+    gap: int  # blank lines in that separator
+    unit: str = ""
+    before: str = ""  # text between the previous piece and this one (header words, a note)
+    raw: str = ""  # the printed cell, when this is its only number
+    unreadable: bool = False  # a cell of words between two numbers of a row: a cell, but no number
+    row: int = -1
+
+    @property
+    def blank(self) -> bool:
+        return self.text == ""
+
+
+@dataclass
+class Stretch:
+    pieces: list[Piece] = field(default_factory=list)
+    end_sep: int = LINE  # the separator after the last piece
+    end_gap: int = 0
+    raw: str = ""  # the numbers as printed, for a finding
+
+
+def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
+    """The numbers in compact[start:end], with the separators and the text seen before each."""
+    out = Stretch()
+    if start >= end or not stream.words:
+        return out
+    sep, gap, text = NONE, 0, ""
+    first = stream.word_at(start)
+    per_cell: Counter[int] = Counter()
+    cell_of: list[int] = []
+    for i in range(first, len(stream.words)):
+        word, w_start = stream.words[i], stream.starts[i]
+        if w_start >= end:
+            if word.sep >= sep:
+                sep, gap = word.sep, word.gap
+            out.end_sep, out.end_gap = sep, gap
+            break
+        if w_start >= start and word.sep >= sep:  # a word cut at `start` is glued to the label before it
+            sep, gap = word.sep, word.gap
+        part = word.text[max(0, start - w_start) : end - w_start]
+        if part == word.text and part in _BLANK_WORDS:
+            out.pieces.append(Piece("", sep, gap, before=text, row=word.row))
+            cell_of.append(word.cell)
+            sep, gap, text = NONE, 0, ""
+            continue
+        if part == word.text and word.sep == CELL and not re.search(r"\d", stream.cells[word.cell]):
+            # A cell of words among the numbers of a row ("不详"): kept in its place if a number follows it.
+            out.pieces.append(Piece("", sep, gap, before=text, raw=stream.cells[word.cell].strip(), unreadable=True,
+                                    row=word.row))
+            cell_of.append(word.cell)
+            sep, gap, text = NONE, 0, text + part
+            continue
+        for m in _TOKEN.finditer(part):
+            if m.group("num") is None:
+                text += m.group("text")
+                continue
+            after, beyond = part[m.end() : m.end() + 1], part[m.end() + 1 : m.end() + 2]
+            # Digits glued to prose ("2024年", "3人次") or an item number ("3.", "2、") are no cell.
+            if (not m.group("unit") and after in _PROSE_AFTER and after) or (after and after in ".、" and not beyond.isdigit()):
+                text += m.group(0)
+                continue
+            number = m.group("num").replace(",", "")
+            if re.search(r"(减少|^减)$", text) and number[0] not in "+-":
+                number = "-" + number
+            out.pieces.append(Piece(number, sep, gap, m.group("unit") or "", text, row=word.row))
+            cell_of.append(word.cell)
+            per_cell[word.cell] += 1
+            sep, gap, text = NONE, 0, ""
+    else:
+        out.end_sep, out.end_gap = LINE, 0
+    # Word cells count as cells only between two numbers of one row; elsewhere they are headers or notes.
+    keep = [not p.unreadable or any(q.row == p.row and not q.blank for q in out.pieces[k + 1:])
+            and any(q.row == p.row and not q.blank for q in out.pieces[:k]) for k, p in enumerate(out.pieces)]
+    out.pieces = [p for p, ok in zip(out.pieces, keep) if ok]
+    cell_of = [c for c, ok in zip(cell_of, keep) if ok]
+    for piece, cell in zip(out.pieces, cell_of):
+        if not piece.unreadable:
+            piece.raw = stream.cells[cell].strip() if per_cell[cell] == 1 and not piece.blank else piece.text
+    out.raw = " ".join(p.text or "空" for p in out.pieces)
+    return out
+
+
+# ---- labels: where each template row starts ---------------------------------------------------------------
+
+_CHINESE_NUMBERING = re.compile(r"(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)+")
+
+
+@dataclass
+class Label:
+    row: schema.Row
+    index: int  # the row's place in the template
+    start: int  # where the label (with its item number) starts in compact
+    end: int  # where the label's pattern match ends
+
+
+def find_labels(stream: Stream, rows: tuple[schema.Row, ...], start: int, end: int) -> list[Label]:
+    """Every printed label of the template's rows in compact[start:end], in reading order."""
+    text = stream.compact
+    found: list[Label] = []
+    for index, row in enumerate(rows):
+        norm = schema.normalize(row.label)
+        prefix = norm[: len(norm) - len(schema.strip_numbering(norm))]  # the official item number: "2.", "(一)"
+        for m in re.compile(row.inline_pattern()).finditer(text, start, end):
+            begin = m.start()
+            if prefix and text[max(start, begin - len(prefix)) : begin] == prefix:
+                begin -= len(prefix)
+            numbering = [g for g in _CHINESE_NUMBERING.finditer(text, max(start, begin - 12), begin) if g.end() == begin]
+            if numbering:
+                begin = numbering[0].start()
+            found.append(Label(row, index, begin, m.end()))
+    found.sort(key=lambda lab: (lab.start, -lab.end))
+    kept: list[Label] = []
+    for lab in found:  # one label inside another is part of it ("其他" in "其他处理")
+        if kept and lab.start < kept[-1].end:
+            continue
+        kept.append(lab)
+    return kept
+
+
+# ---- readings of one row ---------------------------------------------------------------------------------
+
+ANY = range(0, 99)
+NO = range(0, 1)
+
+
+@dataclass
+class GapModel:
+    """A table printed one cell per line: its usual blank lines between two cells and before a row's label,
+    and how many more one empty cell adds. Without blank lines recorded, line ends are plain boundaries."""
+
+    base_cell: int | None = None
+    base_row: int | None = None
+    step: int = 1
+
+    def slot(self, sep: int, gap: int, last: bool = False) -> range:
+        """How many empty cells may hide at a separator."""
+        if sep == LINE and self.base_cell is not None:
+            extra = gap - ((self.base_row if last else self.base_cell) or 0)
+            if extra <= 0:
+                return NO
+            return range(extra // self.step, extra // self.step + 1) if extra % self.step == 0 else range(1, 99)
+        if sep == SPACE:
+            return ANY
+        if last and sep in (CELL, LINE):
+            return ANY  # a row of cells may lose its trailing ones
+        return NO
+
+
+# Words that name one column of a proactive row: a number printed right after one of them, away from the
+# rest of its row (a converter fragment such as `废止 3`), belongs to that column.
+COLUMN_WORDS = {
+    "issued": ("制发",), "repealed": ("废止",), "in_force": ("现行有效",), "decisions": ("处理决定",),
+    "new_made": ("新制作",), "new_published": ("新公开",), "total_published": ("公开总数", "对外公开总"),
+    "previous_items": ("上一年",), "change": ("增/减", "增减"), "procurement_items": ("采购项目",),
+    "procurement_amount": ("采购总金额",),
+}
+
+Fits = Callable[[decode.Reading], bool] | None
+
+
+@dataclass
+class RowRead:
+    """What a stretch of the stream says about one template row."""
+
+    row: schema.Row
+    options: list[decode.Reading] | None  # the readings left; None: too many to enumerate
+    pieces: list[Piece]
+    raw: str
+
+    @property
+    def decided(self) -> decode.Reading | None:
+        return self.options[0] if self.options and len(self.options) == 1 else None
+
+
+def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits) -> RowRead:
+    """The readings of one row's stretch that its separators allow and its own arithmetic (`fits`) keeps."""
+    fixed: dict[int, Piece] = {}
+    pieces: list[Piece] = []
+    for k, piece in enumerate(stretch.pieces):
+        named = {i for i, col in enumerate(row.cols) for w in COLUMN_WORDS.get(col.id, ()) if w in piece.before}
+        if k and len(named) == 1 and not named & fixed.keys() and len(row.cols) > 1:
+            fixed[named.pop()] = piece
+        else:
+            pieces.append(piece)
+    cells = len(row.cols) - len(fixed)
+    while len(pieces) > cells and pieces[-1].blank:
+        pieces.pop()
+    while len(pieces) > cells and pieces[0].blank:
+        pieces.pop(0)
+    texts = [p.text for p in pieces]
+    slots = [gaps.slot(p.sep, p.gap) for p in pieces] + [gaps.slot(stretch.end_sep, stretch.end_gap, last=True)]
+
+    def complete(reading: decode.Reading) -> decode.Reading:
+        rest = iter(reading)
+        return tuple(fixed[i].text if i in fixed else next(rest) for i in range(len(row.cols)))
+
+    whole = decode.readings_with_blanks(texts, cells, slots, split=False)
+    options = [complete(r) for r in whole] if whole is not None else None
+    if options is not None and (not options or (fits and not any(map(fits, options)))):
+        # No reading keeps every printed number whole, or none that does satisfies the row's arithmetic:
+        # digits may have run together. A split is taken only where the arithmetic (if any) confirms it.
+        split = decode.readings_with_blanks(texts, cells, slots, split=True)
+        if split is None:
+            options = None
+        else:
+            split = [complete(r) for r in split]
+            if not options or any(map(fits, split)):
+                options = split
+    if options and fits and len(options) > 1:
+        options = [r for r in options if fits(r)] or options
+    if options:
+        options = list(dict.fromkeys(options))
+    ordered = [fixed[i] if i in fixed else None for i in range(len(row.cols))]
+    rest = iter(pieces)
+    return RowRead(row, options, [p or next(rest, Piece("", NONE, 0)) for p in ordered], stretch.raw)
+
+
+def row_values(read: RowRead, reading: decode.Reading) -> list[Value]:
+    """A decided reading as printed values: the printed cell's text where a piece is one cell."""
+    whole = len(read.pieces) == len(reading) and all(p.text == x for p, x in zip(read.pieces, reading))
+    out = []
+    for i, text in enumerate(reading):
+        piece = read.pieces[i] if whole else None
+        unit = read.pieces[-1].unit if read.pieces and i == len(reading) - 1 and text else (piece.unit if piece else "")
+        if piece and piece.unreadable:
+            out.append(Value(piece.raw, None, readable=False))
+        elif not text:
+            out.append(Value(piece.raw if piece else "", None))
+        else:
+            out.append(Value(piece.raw if piece else text, text.lstrip("+"), unit if unit in ("元", "万元") else ""))
+    return out
+
+
+def split_rows(stretch: Stretch, rows: list[schema.Row]) -> list[Stretch] | None:
+    """A stretch that holds several template rows (their labels missing), cut into one stretch per row:
+    at the cell counts when the numbers are exactly the rows' cells and each cut falls on a line end, else at
+    the line ends when there are exactly as many lines as rows."""
+    pieces = stretch.pieces
+    sizes = [len(r.cols) for r in rows]
+    if len(pieces) == sum(sizes):
+        cuts, at = [], 0
+        for size in sizes[:-1]:
+            at += size
+            cuts.append(at)
+        if all(pieces[c].sep >= LINE for c in cuts):
+            return _cut(stretch, cuts)
+    cuts = [i for i, p in enumerate(pieces) if i and p.sep >= LINE]
+    if len(cuts) == len(rows) - 1:
+        return _cut(stretch, cuts)
+    return None
+
+
+def _cut(stretch: Stretch, cuts: list[int]) -> list[Stretch]:
+    bounds = [0, *cuts, len(stretch.pieces)]
+    parts = []
+    for k in range(len(bounds) - 1):
+        chunk = stretch.pieces[bounds[k] : bounds[k + 1]]
+        last = k == len(bounds) - 2
+        nxt = stretch.pieces[bounds[k + 1]] if not last else None
+        parts.append(Stretch(chunk, nxt.sep if nxt else stretch.end_sep, nxt.gap if nxt else stretch.end_gap,
+                             " ".join(p.text or "空" for p in chunk)))
+    return parts
+
+
+# ---- the three tables -------------------------------------------------------------------------------------
+
+_INLINE_TABLE_HEADINGS = {
+    "proactive": r"二、主动公开政府信息情况",
+    "requests": r"三、收到和处理政府信息公开申请情况",
+    "appeals": r"四、政府信息公开行政(?:法)?复议.{0,2}行政诉讼情况",
+}
+_INLINE_END = re.compile(r"五、" + schema.AFTER_TABLES_HEADING)
+# A prose line with more row labels than this is a whole page flattened into one line, not prose.
+PROSE_MAX_LABELS = 4
+_ALL_LABELS = [re.compile(r.inline_pattern()) for t in schema.TEMPLATE_BY_ID.values()
+               for r in t.tables["proactive"].rows] + [re.compile(r.inline_pattern()) for r in schema.REQUEST_ROWS]
+
+
+@dataclass
+class TablesRead:
+    cells: dict[tuple[str, str], list[Value]] = field(default_factory=dict)  # (table, row) → its values
+    row_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    undecided: set[tuple[str, str]] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+    problem: str = ""
+
+
+def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
+                spans: dict[str, slice] | None) -> TablesRead:
+    """The three tables of a report, read by aligning its stream to the template."""
+    prose = frozenset(i for i, row in enumerate(norm) if len(row) == 1 and _is_prose(row[0]))
+    stream = build_stream(doc, prose)
+    out = TablesRead()
+    regions = _regions(stream, spans, len(doc.rows))
+    if regions is None:
+        out.problem = "未找到申请情况表（三、收到和处理政府信息公开申请情况）"
+        return out
+    rows = {"proactive": template.tables["proactive"].rows, "requests": schema.REQUEST_ROWS}
+    labels = {t: find_labels(stream, rows[t], *regions[t]) for t in rows}
+    gaps = gap_model(stream, regions, [lab for found in labels.values() for lab in found])
+    reads: dict[str, dict[str, RowRead]] = {}
+    for table_id in rows:
+        table = template.tables[table_id]
+        items = _items(stream, labels[table_id], *regions[table_id], gaps.base_cell is not None)
+        row_ids = _rows_used(table, {item.label.row.id for item in items if item.label})
+        out.row_ids[table_id] = row_ids
+        reads[table_id] = _read_items(out, table_id, items, row_ids, template, gaps)
+    _decide_requests(reads["requests"], out.row_ids["requests"])
+    for table_id, by_row in reads.items():
+        for read in by_row.values():
+            _keep(out, table_id, read)
+    _read_appeals(out, pieces_between(stream, *regions["appeals"]), gaps, stream, regions["appeals"])
+    return out
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= 20 and "。" in line and sum(bool(p.search(line)) for p in _ALL_LABELS) <= PROSE_MAX_LABELS
+
+
+def _regions(stream: Stream, spans: dict[str, slice] | None, n_rows: int) -> dict[str, tuple[int, int]] | None:
+    """Each table's stretch of the compact text: from the table headings on lines of their own, else (a page
+    flattened into one line) from the headings found inline."""
+    def offset(row: int) -> int:
+        return stream.row_starts[row] if row < n_rows else len(stream.compact)
+
+    if spans is not None:
+        return {t: (offset(s.start), offset(s.stop)) for t, s in spans.items()}
+    text = stream.compact
+    found = {t: re.search(p, text) for t, p in _INLINE_TABLE_HEADINGS.items()}
+    if found["requests"] is None:
+        return None
+    appeals_at = found["appeals"].end() if found["appeals"] else len(text)
+    end = _INLINE_END.search(text, appeals_at)
+    return {
+        "proactive": (found["proactive"].end() if found["proactive"] else 0, found["requests"].start()),
+        "requests": (found["requests"].end(), found["appeals"].start() if found["appeals"] else len(text)),
+        "appeals": (appeals_at, end.start() if end else len(text)),
+    }
+
+
+def gap_model(stream: Stream, regions: dict[str, tuple[int, int]], labels: list[Label]) -> GapModel:
+    """Blank lines are evidence only where cells come one per line: where most numbers start a line."""
+    pieces = [p for start, end in regions.values() for p in pieces_between(stream, start, end).pieces]
+    lines = [p.gap for p in pieces if p.sep == LINE]
+    if not stream.has_gaps or len(lines) * 2 <= len(pieces):
+        return GapModel()
+    inner = Counter(lines)
+    ends = Counter(stream.words[stream.word_at(lab.start)].gap for lab in labels)
+    base_cell = min(g for g, n in inner.items() if n == max(inner.values()))
+    base_row = min(g for g, n in ends.items() if n == max(ends.values())) if ends else base_cell
+    excess = {g - base_cell for g in inner if g > base_cell} | {g - base_row for g in ends if g > base_row}
+    return GapModel(base_cell, base_row, min(excess) if excess else 1)
+
+
+@dataclass
+class Item:
+    """A stretch of numbers in reading order: printed with its label (`label`), or a row without one."""
+
+    stretch: Stretch
+    label: Label | None = None
+
+
+def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_line: bool) -> list[Item]:
+    """The region cut into the numbers each label holds and the rows of numbers printed without a label.
+
+    A label holds the numbers of its own line (a line of one cell per line holds all up to the next label);
+    later lines of numbers before the next label are rows without a label."""
+    items: list[Item] = []
+    bounds = [lab.start for lab in labels] + [end]
+
+    def free_rows(lo: int, hi: int) -> None:
+        while lo < hi:
+            row = stream.words[stream.word_at(lo)].row
+            stop = min(hi, _row_end(stream, row))
+            stretch = pieces_between(stream, lo, stop)
+            if any(not p.blank for p in stretch.pieces):
+                items.append(Item(stretch))
+            lo = stop
+
+    free_rows(start, bounds[0])
+    for k, lab in enumerate(labels):
+        reach = bounds[k + 1]
+        own = reach if one_per_line else min(reach, _row_end(stream, stream.words[stream.word_at(lab.end - 1)].row))
+        stretch = pieces_between(stream, lab.end, own)
+        if stretch.pieces:
+            items.append(Item(stretch, lab))
+        free_rows(own, reach)
+    return items
+
+
+def _row_end(stream: Stream, row: int) -> int:
+    """Where a Document row ends in compact."""
+    return stream.row_starts[row + 1] if row + 1 < len(stream.row_starts) else len(stream.compact)
+
+
+Group = tuple[list[schema.Row], Stretch]
+
+
+def _read_items(out: TablesRead, table_id: str, items: list[Item], row_ids: tuple[str, ...],
+                template: schema.Template, gaps: GapModel) -> dict[str, RowRead]:
+    """Labelled stretches are read as their rows; rows printed without a label fill, in template order, the
+    template rows between the labelled rows around them, when their number says which is which."""
+    pinned = {}
+    for item in items:
+        if item.label and item.label.row.id in row_ids and item.label.row.id not in pinned:
+            pinned[item.label.row.id] = item
+    if table_id == "requests":
+        _drop_subtotal_column([item.stretch for item in pinned.values()])
+    groups: list[Group] = []
+    free: list[Stretch] = []
+    last = -1  # template index of the last labelled row, in reading order
+    last_group: Group | None = None
+
+    def settle(next_index: int) -> None:
+        gap_rows = [template.row(table_id, r) for r in row_ids[last + 1 : next_index] if r not in pinned]
+        if free:
+            groups.extend(_fill(out, table_id, gap_rows, list(free), last_group))
+        free.clear()
+
+    for item in items:
+        if item.label is None:
+            free.append(item.stretch)
+            continue
+        row_id = item.label.row.id
+        if row_id not in row_ids:
+            continue
+        if pinned[row_id] is not item:
+            out.findings.append(Finding("duplicate_row", "warning", table_id, row_id,
+                                        message="此行印了两次；采用第一次的数字"))
+            continue
+        index = row_ids.index(row_id)
+        settle(index if index > last else last + 1)
+        last_group = ([item.label.row], item.stretch)
+        groups.append(last_group)
+        last = max(last, index)
+    settle(len(row_ids))
+    reads: dict[str, RowRead] = {}
+    for rows, stretch in groups:
+        for row, part in zip(rows, [stretch] if len(rows) == 1 else split_rows(stretch, rows) or []):
+            reads[row.id] = read_row(part, row, gaps, _row_fits(table_id, row))
+    return reads
+
+
+def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list[Stretch],
+          before: Group | None) -> list[Group]:
+    """Rows of numbers without a label, for the template rows whose labels are missing between two labelled
+    rows: one each when their count matches; cut by the cells' count when their numbers do; the rest of a
+    labelled row (a row broken over lines) when no row is missing."""
+    if not gap_rows and before is not None:
+        stretch = before[1]
+        stretch.pieces += [p for s in free for p in s.pieces]
+        stretch.end_sep, stretch.end_gap = free[-1].end_sep, free[-1].end_gap
+        stretch.raw = " ".join(p.text or "空" for p in stretch.pieces)
+        return []
+    lone = [s for s in free if len(s.pieces) == 1]
+    for candidates in (free, [s for s in free if s not in lone] if lone and len(free) > len(lone) else None):
+        if candidates is None:
+            continue
+        if len(candidates) == len(gap_rows):
+            return [([row], s) for row, s in zip(gap_rows, candidates)]
+        pieces = [p for s in candidates for p in s.pieces]
+        joined = Stretch(pieces, candidates[-1].end_sep, candidates[-1].end_gap, " ".join(p.text or "空" for p in pieces))
+        if gap_rows and len(pieces) == sum(len(r.cols) for r in gap_rows) and split_rows(joined, gap_rows):
+            return [(gap_rows, joined)]
+    numbers = sum(not p.blank for s in free for p in s.pieces)
+    out.findings.append(Finding(
+        "unplaced_row", "warning", table_id, gap_rows[0].id if gap_rows else "",
+        message=f"有 {len(free)} 行数字（共 {numbers} 个）没有行名，无法与格式中的行对应（此处缺 {len(gap_rows)} 行）；"
+                "这些数字未采用，相应单元格留空"))
+    return []
+
+
+def _row_fits(table_id: str, row: schema.Row) -> Fits:
+    if table_id == "requests":
+        return decode.sums_to_last(len(schema.REQUEST_COLS) - 1)
+    if [c.id for c in row.cols] == ["previous_items", "change", "decisions"]:
+        # Not a rule of the template, but a tie no accident makes: 97·+82·179 where 97 + 82 = 179.
+        return lambda r: all(r) and decode.number(r[0]) + decode.number(r[1]) == decode.number(r[2])
+    return None
+
+
+def _drop_subtotal_column(stretches: list[Stretch]) -> None:
+    """Some requests tables print a 法人或其他组织 subtotal beside its five kinds (8 numbers a row instead of 7).
+    It is recognised by its arithmetic, before or after the five, and dropped: it is not a template cell."""
+    width = len(schema.REQUEST_COLS)
+    wide = [s for s in stretches if len(s.pieces) == width + 1 and all(not p.blank for p in s.pieces)]
+    if not wide or len(wide) * 2 < len(stretches):
+        return
+    for at, parts in ((1, slice(2, 7)), (6, slice(1, 6))):
+        holds = sum(decode.number(s.pieces[at].text) == sum(decode.number(p.text) for p in s.pieces[parts])
+                    for s in wide)
+        if holds * 2 > len(wide):  # a majority: one wrong subtotal must not shift every other row
+            for s in wide:
+                del s.pieces[at]
+            return
+
+
+def _decide_requests(reads: dict[str, RowRead], row_ids: tuple[str, ...]) -> None:
+    """Rows left with several readings: the balance and outcome identities across rows choose."""
+    several = {r: read.options for r, read in reads.items() if read.options and len(read.options) > 1}
+    if not several:
+        return
+    known = {r: read.decided for r, read in reads.items() if read.decided}
+    for row_id, reading in decode.choose_jointly(several, known, _request_identities(row_ids)).items():
+        reads[row_id].options = [reading]
+
+
+def _request_identities(row_ids: tuple[str, ...]):
+    """SCHEMA.md §5 balance and outcomes_sum, column by column, over rows given as readings."""
+    outcome_rows = [r for r in schema.OUTCOME_ROWS if r in row_ids]
+    columns = range(len(schema.REQUEST_COLS))
+
+    def cell(rows, row_id, i):
+        reading = rows.get(row_id, ())
+        return decode.number(reading[i] if i < len(reading) else "")
+
+    def balance(rows):
+        return all(cell(rows, "new_received", i) + cell(rows, "carried_over", i)
+                   == cell(rows, "total_handled", i) + cell(rows, "carried_forward", i) for i in columns)
+
+    def outcomes_sum(rows):
+        return all(sum(cell(rows, r, i) for r in outcome_rows) == cell(rows, "total_handled", i) for i in columns)
+
+    return [balance, outcomes_sum]
+
+
+def _rows_used(table: schema.Table, labelled: set[str]) -> tuple[str, ...]:
+    """The template's rows; a report printing （六）其他处理 as one row uses `other` for its three sub-rows."""
+    ids = [r.id for r in table.rows]
+    if table.id != "requests":
+        return tuple(ids)
+    subrows = set(schema.OTHER_SUBROWS)
+    if "other" in labelled and not labelled & subrows:
+        first = min(ids.index(r) for r in subrows if r in ids) if subrows & set(ids) else ids.index("other")
+        ids = [r for r in ids if r not in subrows and r != "other"]
+        ids.insert(first, "other")
+    elif labelled & subrows and "other" in ids:
+        at = ids.index("other")
+        ids[at : at + 1] = list(schema.OTHER_SUBROWS)
+    return tuple(ids)
+
+
+def _keep(out: TablesRead, table_id: str, read: RowRead) -> None:
+    reading = read.decided
+    if reading is not None:
+        out.cells[(table_id, read.row.id)] = row_values(read, reading)
+        return
+    out.cells[(table_id, read.row.id)] = [Value(read.raw, None)] * len(read.row.cols)
+    out.undecided.add((table_id, read.row.id))
+    out.findings.append(ambiguous(table_id, read.row.id, read.raw, read.options))
+
+
+def ambiguous(table: str, row: str, raw: str, found: list[decode.Reading] | None) -> Finding:
+    return Finding(
+        "ambiguous_digits", "warning", table, row, actual=raw,
+        message=f"此行数字印为“{raw}”，"
+        + (f"可读作 {decode.describe(found)}" if found else
+           "无法对应到本行的各栏" if found == [] else "可能的读法过多")
+        + "；仅凭本报告无法确定，故留空",
+    )
+
+
+APPEALS_LINE = schema.Row("appeals", "", schema.APPEAL_COLS * len(schema.APPEALS.rows), "")
+
+
+def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, stream: Stream, region: tuple[int, int]) -> None:
+    """The appeals table is one line of 15 numbers in print (three groups of five), wherever it was broken."""
+    rows = schema.APPEALS.rows
+    out.row_ids["appeals"] = tuple(r.id for r in rows)
+    width = len(schema.APPEAL_COLS)
+    if not any(not p.blank for p in stretch.pieces) and not stretch.pieces:
+        sentence = stream.compact[region[0] : region[1]].replace(EMPTY, "")
+        out.findings.append(Finding("table_not_printed", "warning", "appeals", message=(
+            "报告未印出行政复议、行政诉讼情况表" + (f"，只写明：“{sentence[:120]}”" if sentence else "")
+            + "；相应单元格留空，不作 0 处理")))
+        return
+    read = read_row(stretch, APPEALS_LINE, gaps, decode.groups_sum(width))
+    reading = read.decided
+    if reading is None:
+        out.undecided.update(("appeals", r.id) for r in rows)
+        out.findings.append(ambiguous("appeals", "", read.raw, read.options))
+        for row in rows:
+            out.cells[("appeals", row.id)] = [Value(read.raw, None)] * width
+        return
+    values = row_values(read, reading)
+    for i, row in enumerate(rows):
+        out.cells[("appeals", row.id)] = values[i * width : (i + 1) * width]
