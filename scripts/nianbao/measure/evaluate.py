@@ -96,3 +96,60 @@ def summary(scores: list[Score]) -> dict:
         "year_right": sum(s.year_ok for s in scores),
         "checks_right": sum(s.checks_ok for s in scores),
     }
+
+
+# ---- flattenings (measure/flatten.py) -------------------------------------------------------------------
+
+
+@dataclass
+class FlatScore:
+    family: str
+    renderings: int = 0
+    cells: int = 0
+    decidable: int = 0
+    recovered: int = 0  # decidable cells read right
+    right: int = 0  # all cells read right
+    wrong: int = 0  # a number where the rendering says another number or a blank
+    nonzero: int = 0
+    nonzero_recovered: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, other: "FlatScore") -> None:
+        for name in ("renderings", "cells", "decidable", "recovered", "right", "wrong", "nonzero", "nonzero_recovered"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.examples += other.examples[: max(0, 5 - len(self.examples))]
+
+
+def score_rendering(rendering) -> FlatScore:
+    report = extract_report(read_document(Path(f"{rendering.name}-{rendering.family}.txt"),
+                                          rendering.text.encode("utf-8")))
+    score = FlatScore(rendering.family, renderings=1)
+    for key, want in rendering.expected.items():
+        got = report.value(*key)
+        ok = _same(got, want)
+        score.cells += 1
+        score.right += ok
+        if got is not None and not ok:
+            score.wrong += 1
+            if len(score.examples) < 5:
+                score.examples.append(f"{rendering.name} {'.'.join(key)}: got {got}, want {want}")
+        if key in rendering.decidable:
+            score.decidable += 1
+            score.recovered += ok
+            if want not in (None, "0"):
+                score.nonzero += 1
+                score.nonzero_recovered += ok
+    return score
+
+
+def score_flattened(labelled, seeds: int = 2) -> dict[str, FlatScore]:
+    from .flatten import FAMILIES, render
+
+    scores = {family: FlatScore(family) for family in FAMILIES}
+    for lab in labelled:
+        for family in FAMILIES:
+            for seed in range(seeds):
+                rendering = render(lab, family, seed)
+                if rendering is not None:
+                    scores[family].add(score_rendering(rendering))
+    return scores

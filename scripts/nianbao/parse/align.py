@@ -100,7 +100,8 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset()) -> Stre
             text = _FOOTER_INLINE.sub(" ", cell.replace("，", " "))
             parts = [_CELL_COMMA.sub(" ", unicodedata.normalize("NFKC", p)) for p in text.split()]
             parts = [q.replace("\u200b", "").replace("\ufeff", "") for p in parts for q in p.split()]
-            parts = [q for q in parts if q and not _INVENTED_HEADER.match(q)]
+            if parts and all(_INVENTED_HEADER.match(q) for q in parts):
+                continue  # a column name a converter made up: no cell of the table
             if not parts and len(row) > 1:
                 parts = [EMPTY]
             for k, part in enumerate(parts):
@@ -151,27 +152,29 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
     first = stream.word_at(start)
     per_cell: Counter[int] = Counter()
     cell_of: list[int] = []
+    after_last: tuple[int, int] | None = None  # the separator right after the last piece
     for i in range(first, len(stream.words)):
         word, w_start = stream.words[i], stream.starts[i]
+        if out.pieces and after_last is None and w_start > start:
+            after_last = (word.sep, word.gap)
         if w_start >= end:
-            if word.sep >= sep:
-                sep, gap = word.sep, word.gap
-            out.end_sep, out.end_gap = sep, gap
+            out.end_sep, out.end_gap = after_last or (max(sep, word.sep), word.gap if word.sep >= sep else gap)
             break
         if w_start >= start and word.sep >= sep:  # a word cut at `start` is glued to the label before it
             sep, gap = word.sep, word.gap
         part = word.text[max(0, start - w_start) : end - w_start]
+        cut_at_end = end - w_start < len(word.text)  # the stretch ends inside this word: glued to what follows
         if part == word.text and part in _BLANK_WORDS:
             out.pieces.append(Piece("", sep, gap, before=text, row=word.row))
             cell_of.append(word.cell)
-            sep, gap, text = NONE, 0, ""
+            sep, gap, text, after_last = NONE, 0, "", None
             continue
         if part == word.text and word.sep == CELL and not re.search(r"\d", stream.cells[word.cell]):
             # A cell of words among the numbers of a row ("不详"): kept in its place if a number follows it.
             out.pieces.append(Piece("", sep, gap, before=text, raw=stream.cells[word.cell].strip(), unreadable=True,
                                     row=word.row))
             cell_of.append(word.cell)
-            sep, gap, text = NONE, 0, text + part
+            sep, gap, text, after_last = NONE, 0, text + part, None
             continue
         for m in _TOKEN.finditer(part):
             if m.group("num") is None:
@@ -188,9 +191,14 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
             out.pieces.append(Piece(number, sep, gap, m.group("unit") or "", text, row=word.row))
             cell_of.append(word.cell)
             per_cell[word.cell] += 1
-            sep, gap, text = NONE, 0, ""
+            sep, gap, text, after_last = NONE, 0, "", None
+        if out.pieces and after_last is None and text:
+            after_last = (NONE, 0)  # words glued after the last number
+        if cut_at_end:
+            out.end_sep, out.end_gap = after_last or (NONE, 0)
+            break
     else:
-        out.end_sep, out.end_gap = LINE, 0
+        out.end_sep, out.end_gap = after_last or (LINE, 0)
     # Word cells count as cells only between two numbers of one row; elsewhere they are headers or notes.
     keep = [not p.unreadable or any(q.row == p.row and not q.blank for q in out.pieces[k + 1:])
             and any(q.row == p.row and not q.blank for q in out.pieces[:k]) for k, p in enumerate(out.pieces)]
@@ -244,6 +252,7 @@ def find_labels(stream: Stream, rows: tuple[schema.Row, ...], start: int, end: i
 
 ANY = range(0, 99)
 NO = range(0, 1)
+UNKNOWN_GAP = -1  # a table's last row runs into the next heading: its blank lines say nothing of its cells
 
 
 @dataclass
@@ -255,10 +264,13 @@ class GapModel:
     base_row: int | None = None
     step: int = 1
 
-    def slot(self, sep: int, gap: int, last: bool = False) -> range:
-        """How many empty cells may hide at a separator."""
+    def slot(self, sep: int, gap: int, last: bool = False, row_start: bool = False) -> range:
+        """How many empty cells may hide at a separator (`last`: after a row's last piece; `row_start`: before
+        the first piece of a row printed after its headers, not after its label)."""
         if sep == LINE and self.base_cell is not None:
-            extra = gap - ((self.base_row if last else self.base_cell) or 0)
+            if gap == UNKNOWN_GAP:
+                return ANY
+            extra = gap - ((self.base_row if last or row_start else self.base_cell) or 0)
             if extra <= 0:
                 return NO
             return range(extra // self.step, extra // self.step + 1) if extra % self.step == 0 else range(1, 99)
@@ -295,7 +307,7 @@ class RowRead:
         return self.options[0] if self.options and len(self.options) == 1 else None
 
 
-def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits) -> RowRead:
+def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unlabelled: bool = False) -> RowRead:
     """The readings of one row's stretch that its separators allow and its own arithmetic (`fits`) keeps."""
     fixed: dict[int, Piece] = {}
     pieces: list[Piece] = []
@@ -311,7 +323,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits) -> R
     while len(pieces) > cells and pieces[0].blank:
         pieces.pop(0)
     texts = [p.text for p in pieces]
-    slots = [gaps.slot(p.sep, p.gap) for p in pieces] + [gaps.slot(stretch.end_sep, stretch.end_gap, last=True)]
+    slots = [gaps.slot(p.sep, p.gap, row_start=unlabelled and k == 0) for k, p in enumerate(pieces)]
+    slots.append(gaps.slot(stretch.end_sep, stretch.end_gap, last=True))
 
     def complete(reading: decode.Reading) -> decode.Reading:
         rest = iter(reading)
@@ -432,7 +445,10 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     for table_id, by_row in reads.items():
         for read in by_row.values():
             _keep(out, table_id, read)
-    _read_appeals(out, pieces_between(stream, *regions["appeals"]), gaps, stream, regions["appeals"])
+    appeals = pieces_between(stream, *regions["appeals"])
+    if appeals.end_sep == LINE:
+        appeals.end_gap = UNKNOWN_GAP
+    _read_appeals(out, appeals, gaps, stream, regions["appeals"])
     return out
 
 
@@ -468,11 +484,27 @@ def gap_model(stream: Stream, regions: dict[str, tuple[int, int]], labels: list[
     if not stream.has_gaps or len(lines) * 2 <= len(pieces):
         return GapModel()
     inner = Counter(lines)
-    ends = Counter(stream.words[stream.word_at(lab.start)].gap for lab in labels)
-    base_cell = min(g for g, n in inner.items() if n == max(inner.values()))
-    base_row = min(g for g, n in ends.items() if n == max(ends.values())) if ends else base_cell
+    ends = Counter(s.end_gap for lo, hi in _label_spans(labels, regions) for s in [pieces_between(stream, lo, hi)]
+                   if s.pieces and s.end_sep == LINE)
+    # The usual run is the shortest one seen more than once: most tables have two printed cells side by side
+    # and a row ending in a printed cell, whatever share of their cells is empty.
+    base_cell, base_row = _shortest(inner), _shortest(ends) if ends else _shortest(inner)
     excess = {g - base_cell for g in inner if g > base_cell} | {g - base_row for g in ends if g > base_row}
     return GapModel(base_cell, base_row, min(excess) if excess else 1)
+
+
+def _shortest(counts: Counter) -> int:
+    repeated = [g for g, n in counts.items() if n > 1]
+    return min(repeated or counts)
+
+
+def _label_spans(labels: list[Label], regions: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
+    """From each label to the next one in its table."""
+    spans = []
+    for start, end in regions.values():
+        inside = [lab for lab in labels if start <= lab.start < end]
+        spans += [(lab.end, inside[k + 1].start) for k, lab in enumerate(inside[:-1])]
+    return spans
 
 
 @dataclass
@@ -508,6 +540,8 @@ def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_li
         if stretch.pieces:
             items.append(Item(stretch, lab))
         free_rows(own, reach)
+    if items and items[-1].stretch.end_sep == LINE:
+        items[-1].stretch.end_gap = UNKNOWN_GAP
     return items
 
 
@@ -697,7 +731,7 @@ def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, stream: Str
             "报告未印出行政复议、行政诉讼情况表" + (f"，只写明：“{sentence[:120]}”" if sentence else "")
             + "；相应单元格留空，不作 0 处理")))
         return
-    read = read_row(stretch, APPEALS_LINE, gaps, decode.groups_sum(width))
+    read = read_row(stretch, APPEALS_LINE, gaps, decode.groups_sum(width), unlabelled=True)
     reading = read.decided
     if reading is None:
         out.undecided.update(("appeals", r.id) for r in rows)
