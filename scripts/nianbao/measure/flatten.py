@@ -112,8 +112,11 @@ def table_rows(lab: Labelled) -> dict[str, list[Row]]:
                              header=header))
     tables["proactive"] = proactive
     groups = GROUPS_2021 if lab.template == "gov2021" else GROUPS_2019
+    printed = [r for r in schema.REQUEST_ROWS if any(k[:2] == ("requests", r.id) for k in lab.cells)]
+    if any(r.id == "other" for r in printed):  # （六）其他处理 printed as one row
+        groups = {k: v for k, v in groups.items() if k != "other_no_correction"}
     requests = []
-    for k, row in enumerate(template.tables["requests"].rows):
+    for k, row in enumerate(printed or template.tables["requests"].rows):
         requests.append(Row(row.label, [lab.cells.get(("requests", row.id, c.id)) for c in schema.REQUEST_COLS],
                             group=groups.get(row.id, ""),
                             header=["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",

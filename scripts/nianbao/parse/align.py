@@ -78,7 +78,8 @@ class Stream:
 # Page furniture and converter inventions that are no cells: page numbers, "数据1"-style column names.
 _FOOTER_ROW = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|"
                          r"\d{1,4}\s*/\s*\d{1,4})$")
-_FOOTER_INLINE = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|[-—–]\s+\d{1,4}\s+[-—–]")
+# Inline, only the unmistakable form: "— 3 —" inside a line may be three cells (empty, 3, empty).
+_FOOTER_INLINE = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?")
 _INVENTED_HEADER = re.compile(r"^(?:数据|列|字段|Column|column|Col|col)\d{1,2}$")
 _CELL_COMMA = re.compile(r",(?!\d{3}(?:\D|$))")  # a comma that is no thousands separator
 
@@ -258,13 +259,15 @@ UNKNOWN_GAP = -1  # a table's last row runs into the next heading: its blank lin
 @dataclass
 class GapModel:
     """A table printed one cell per line: its usual blank lines between two cells and before a row's label,
-    and how many more one empty cell adds. Without blank lines recorded, line ends are plain boundaries."""
+    and how many more one empty cell adds (`steps`: one more blank line, or a line of its own and the usual
+    run; where the document does not tell which, both). Without blank lines recorded, line ends are plain
+    boundaries."""
 
     base_cell: int | None = None
     base_row: int | None = None
-    step: int = 1
+    steps: tuple[int, ...] = (1,)
 
-    def slot(self, sep: int, gap: int, last: bool = False, row_start: bool = False) -> range:
+    def slot(self, sep: int, gap: int, last: bool = False, row_start: bool = False):
         """How many empty cells may hide at a separator (`last`: after a row's last piece; `row_start`: before
         the first piece of a row printed after its headers, not after its label)."""
         if sep == LINE and self.base_cell is not None:
@@ -273,7 +276,7 @@ class GapModel:
             extra = gap - ((self.base_row if last or row_start else self.base_cell) or 0)
             if extra <= 0:
                 return NO
-            return range(extra // self.step, extra // self.step + 1) if extra % self.step == 0 else range(1, 99)
+            return sorted({extra // s for s in self.steps if extra % s == 0}) or range(1, 99)
         if sep == SPACE:
             return ANY
         if last and sep in (CELL, LINE):
@@ -479,18 +482,18 @@ def _regions(stream: Stream, spans: dict[str, slice] | None, n_rows: int) -> dic
 
 def gap_model(stream: Stream, regions: dict[str, tuple[int, int]], labels: list[Label]) -> GapModel:
     """Blank lines are evidence only where cells come one per line: where most numbers start a line."""
-    pieces = [p for start, end in regions.values() for p in pieces_between(stream, start, end).pieces]
-    lines = [p.gap for p in pieces if p.sep == LINE]
-    if not stream.has_gaps or len(lines) * 2 <= len(pieces):
+    stretches = [pieces_between(stream, lo, hi) for lo, hi in _label_spans(labels, regions)]
+    pieces = [p for s in stretches for p in s.pieces]
+    inner = Counter(p.gap for p in pieces if p.sep == LINE)
+    if not stream.has_gaps or sum(inner.values()) * 2 <= len(pieces):
         return GapModel()
-    inner = Counter(lines)
-    ends = Counter(s.end_gap for lo, hi in _label_spans(labels, regions) for s in [pieces_between(stream, lo, hi)]
-                   if s.pieces and s.end_sep == LINE)
+    ends = Counter(s.end_gap for s in stretches if s.pieces and s.end_sep == LINE)
     # The usual run is the shortest one seen more than once: most tables have two printed cells side by side
     # and a row ending in a printed cell, whatever share of their cells is empty.
     base_cell, base_row = _shortest(inner), _shortest(ends) if ends else _shortest(inner)
     excess = {g - base_cell for g in inner if g > base_cell} | {g - base_row for g in ends if g > base_row}
-    return GapModel(base_cell, base_row, min(excess) if excess else 1)
+    steps = tuple(s for s in sorted({1, base_cell + 1}) if all(e % s == 0 for e in excess)) or (1,)
+    return GapModel(base_cell, base_row, steps)
 
 
 def _shortest(counts: Counter) -> int:
@@ -603,12 +606,15 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
     """Rows of numbers without a label, for the template rows whose labels are missing between two labelled
     rows: one each when their count matches; cut by the cells' count when their numbers do; the rest of a
     labelled row (a row broken over lines) when no row is missing."""
-    if not gap_rows and before is not None:
-        stretch = before[1]
-        stretch.pieces += [p for s in free for p in s.pieces]
-        stretch.end_sep, stretch.end_gap = free[-1].end_sep, free[-1].end_gap
+    if before is not None:  # a labelled row broken over lines takes its rest first
+        rows, stretch = before
+        while free and (not gap_rows or len(stretch.pieces) + len(free[0].pieces) <= len(rows[0].cols)):
+            stretch.pieces += free[0].pieces
+            stretch.end_sep, stretch.end_gap = free[0].end_sep, free[0].end_gap
+            free.pop(0)
         stretch.raw = " ".join(p.text or "空" for p in stretch.pieces)
-        return []
+        if not free:
+            return []
     lone = [s for s in free if len(s.pieces) == 1]
     for candidates in (free, [s for s in free if s not in lone] if lone and len(free) > len(lone) else None):
         if candidates is None:
