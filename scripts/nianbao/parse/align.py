@@ -82,6 +82,7 @@ _FOOTER_ROW = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*�
 _FOOTER_INLINE = re.compile(r"第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?")
 _INVENTED_HEADER = re.compile(r"^(?:数据|列|字段|Column|column|Col|col)\d{1,2}$")
 _CELL_COMMA = re.compile(r",(?!\d{3}(?:\D|$))")  # a comma that is no thousands separator
+_DIGIT_COMMA = re.compile(r"(?<=\d)，(?=\d)")  # a full-width comma between numbers: never a thousands separator
 
 
 def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset()) -> Stream:
@@ -97,8 +98,8 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset()) -> Stre
         first = True
         for j, cell in enumerate(row):
             cells.append(cell)
-            # U+3000 is white space to split(); a full-width comma is a separator, never a thousands one.
-            text = _FOOTER_INLINE.sub(" ", cell.replace("，", " "))
+            # U+3000 is white space to split().
+            text = _FOOTER_INLINE.sub(" ", _DIGIT_COMMA.sub(" ", cell))
             parts = [_CELL_COMMA.sub(" ", unicodedata.normalize("NFKC", p)) for p in text.split()]
             parts = [q.replace("\u200b", "").replace("\ufeff", "") for p in parts for q in p.split()]
             if parts and all(_INVENTED_HEADER.match(q) for q in parts):
@@ -180,11 +181,13 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
         for m in _TOKEN.finditer(part):
             if m.group("num") is None:
                 text += m.group("text")
+                sep, gap = NONE, 0  # what follows is glued to this text
                 continue
             after, beyond = part[m.end() : m.end() + 1], part[m.end() + 1 : m.end() + 2]
             # Digits glued to prose ("2024年", "3人次") or an item number ("3.", "2、") are no cell.
             if (not m.group("unit") and after in _PROSE_AFTER and after) or (after and after in ".、" and not beyond.isdigit()):
                 text += m.group(0)
+                sep, gap = NONE, 0
                 continue
             number = m.group("num").replace(",", "")
             if re.search(r"(减少|^减)$", text) and number[0] not in "+-":
@@ -333,18 +336,24 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         rest = iter(reading)
         return tuple(fixed[i].text if i in fixed else next(rest) for i in range(len(row.cols)))
 
+    # Numbers printed with nothing between them: keeping a run whole is no likelier than splitting it, and
+    # an empty cell among them would have left no trace at all: every cell is taken to be printed.
+    glued = bool(pieces) and all(p.sep == NONE for p in pieces)
+    if glued:
+        slots = [NO] * len(slots)
     whole = decode.readings_with_blanks(texts, cells, slots, split=False)
-    options = [complete(r) for r in whole] if whole is not None else None
-    if options is not None and (not options or (fits and not any(map(fits, options)))):
-        # No reading keeps every printed number whole, or none that does satisfies the row's arithmetic:
-        # digits may have run together. A split is taken only where the arithmetic (if any) confirms it.
+    whole = [complete(r) for r in whole] if whole is not None else None
+    options = whole
+    if whole is not None and (glued or not whole or (fits and not any(map(fits, whole)))):
         split = decode.readings_with_blanks(texts, cells, slots, split=True)
         if split is None:
             options = None
         else:
             split = [complete(r) for r in split]
-            if not options or any(map(fits, split)):
-                options = split
+            fitting = [r for r in split if fits(r)] if fits else split
+            # A split is a reading, not the print: where the row has arithmetic, it must satisfy it. A whole
+            # reading that does not is kept as printed (the report's own arithmetic fails).
+            options = fitting or [r for r in split if r in whole]
     if options and fits and len(options) > 1:
         options = [r for r in options if fits(r)] or options
     if options:
