@@ -331,6 +331,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
     texts = [p.text for p in pieces]
     slots = [gaps.slot(p.sep, p.gap, row_start=unlabelled and k == 0) for k, p in enumerate(pieces)]
     slots.append(gaps.slot(stretch.end_sep, stretch.end_gap, last=True))
+    if pieces and pieces[0].sep == LINE and any(p.sep == SPACE for p in pieces[1:]):
+        slots[0] = ANY  # numbers set apart by spaces: empty cells may have been dropped before the first too
 
     def complete(reading: decode.Reading) -> decode.Reading:
         rest = iter(reading)
@@ -450,7 +452,7 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     for table_id in rows:
         table = template.tables[table_id]
         items = _items(stream, labels[table_id], *regions[table_id], gaps.base_cell is not None)
-        row_ids = _rows_used(table, {item.label.row.id for item in items if item.label})
+        row_ids = _rows_used(table, {lab.row.id for lab in labels[table_id]})
         out.row_ids[table_id] = row_ids
         reads[table_id] = _read_items(out, table_id, items, row_ids, template, gaps)
     _decide_requests(reads["requests"], out.row_ids["requests"])
@@ -713,13 +715,22 @@ def _rows_used(table: schema.Table, labelled: set[str]) -> tuple[str, ...]:
 
 
 def _keep(out: TablesRead, table_id: str, read: RowRead) -> None:
-    reading = read.decided
-    if reading is not None:
-        out.cells[(table_id, read.row.id)] = row_values(read, reading)
-        return
-    out.cells[(table_id, read.row.id)] = [Value(read.raw, None)] * len(read.row.cols)
-    out.undecided.add((table_id, read.row.id))
-    out.findings.append(ambiguous(table_id, read.row.id, read.raw, read.options))
+    out.cells[(table_id, read.row.id)] = _values(read)
+    if read.decided is None:
+        out.undecided.add((table_id, read.row.id))
+        out.findings.append(ambiguous(table_id, read.row.id, read.raw, read.options))
+
+
+def _values(read: RowRead) -> list[Value]:
+    """The decided reading's values; with several readings left, the cells on which they all agree, the others
+    blank with the row's raw text."""
+    if read.decided is not None:
+        return row_values(read, read.decided)
+    undecided = Value(read.raw, None)
+    if not read.options:
+        return [undecided] * len(read.row.cols)
+    agreed = row_values(read, read.options[0])
+    return [v if len({r[i] for r in read.options}) == 1 else undecided for i, v in enumerate(agreed)]
 
 
 def ambiguous(table: str, row: str, raw: str, found: list[decode.Reading] | None) -> Finding:
@@ -747,13 +758,9 @@ def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, stream: Str
             + "；相应单元格留空，不作 0 处理")))
         return
     read = read_row(stretch, APPEALS_LINE, gaps, decode.groups_sum(width), unlabelled=True)
-    reading = read.decided
-    if reading is None:
+    if read.decided is None:
         out.undecided.update(("appeals", r.id) for r in rows)
         out.findings.append(ambiguous("appeals", "", read.raw, read.options))
-        for row in rows:
-            out.cells[("appeals", row.id)] = [Value(read.raw, None)] * width
-        return
-    values = row_values(read, reading)
+    values = _values(read)
     for i, row in enumerate(rows):
         out.cells[("appeals", row.id)] = values[i * width : (i + 1) * width]
