@@ -313,8 +313,10 @@ class RowRead:
         return self.options[0] if self.options and len(self.options) == 1 else None
 
 
-def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unlabelled: bool = False) -> RowRead:
-    """The readings of one row's stretch that its separators allow and its own arithmetic (`fits`) keeps."""
+def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unlabelled: bool = False,
+             prefer: Fits = None) -> RowRead:
+    """The readings of one row's stretch that its separators allow and its own arithmetic (`fits`) keeps;
+    `prefer` only chooses among several readings, it never rules one out."""
     fixed: dict[int, Piece] = {}
     pieces: list[Piece] = []
     for k, piece in enumerate(stretch.pieces):
@@ -358,6 +360,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
             options = fitting or [r for r in split if r in whole]
     if options and fits and len(options) > 1:
         options = [r for r in options if fits(r)] or options
+    if options and prefer and len(options) > 1:
+        options = [r for r in options if prefer(r)] or options
     if options:
         options = list(dict.fromkeys(options))
     ordered = [fixed[i] if i in fixed else None for i in range(len(row.cols))]
@@ -451,7 +455,8 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     reads: dict[str, dict[str, RowRead]] = {}
     for table_id in rows:
         table = template.tables[table_id]
-        items = _items(stream, labels[table_id], *regions[table_id], gaps.base_cell is not None)
+        items = _items(stream, labels[table_id], *regions[table_id], gaps.base_cell is not None,
+                       {len(r.cols) for r in rows[table_id]})
         row_ids = _rows_used(table, {lab.row.id for lab in labels[table_id]})
         out.row_ids[table_id] = row_ids
         reads[table_id] = _read_items(out, table_id, items, row_ids, template, gaps)
@@ -529,7 +534,8 @@ class Item:
     label: Label | None = None
 
 
-def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_line: bool) -> list[Item]:
+def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_line: bool,
+           widths: set[int]) -> list[Item]:
     """The region cut into the numbers each label holds and the rows of numbers printed without a label.
 
     A label holds the numbers of its own line (a line of one cell per line holds all up to the next label);
@@ -542,7 +548,8 @@ def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_li
             row = stream.words[stream.word_at(lo)].row
             stop = min(hi, _row_end(stream, row))
             stretch = pieces_between(stream, lo, stop)
-            if any(not p.blank for p in stretch.pieces):
+            # A row of empty cells is a row when it has a template row's width; else header leftovers.
+            if any(not p.blank for p in stretch.pieces) or len(stretch.pieces) in widths:
                 items.append(Item(stretch))
             lo = stop
 
@@ -608,7 +615,8 @@ def _read_items(out: TablesRead, table_id: str, items: list[Item], row_ids: tupl
     reads: dict[str, RowRead] = {}
     for rows, stretch in groups:
         for row, part in zip(rows, [stretch] if len(rows) == 1 else split_rows(stretch, rows) or []):
-            reads[row.id] = read_row(part, row, gaps, _row_fits(table_id, row))
+            fits, prefer = _row_arithmetic(table_id, row)
+            reads[row.id] = read_row(part, row, gaps, fits, prefer=prefer)
     return reads
 
 
@@ -644,13 +652,14 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
     return []
 
 
-def _row_fits(table_id: str, row: schema.Row) -> Fits:
+def _row_arithmetic(table_id: str, row: schema.Row) -> tuple[Fits, Fits]:
+    """The row's own arithmetic, and a tie-break that is no rule of the template."""
     if table_id == "requests":
-        return decode.sums_to_last(len(schema.REQUEST_COLS) - 1)
+        return decode.sums_to_last(len(schema.REQUEST_COLS) - 1), None
     if [c.id for c in row.cols] == ["previous_items", "change", "decisions"]:
-        # Not a rule of the template, but a tie no accident makes: 97·+82·179 where 97 + 82 = 179.
-        return lambda r: all(r) and decode.number(r[0]) + decode.number(r[1]) == decode.number(r[2])
-    return None
+        # A tie no accident makes: 97·+82·179 read where 97 + 82 = 179.
+        return None, lambda r: all(r) and decode.number(r[0]) + decode.number(r[1]) == decode.number(r[2])
+    return None, None
 
 
 def _drop_subtotal_column(stretches: list[Stretch]) -> None:
