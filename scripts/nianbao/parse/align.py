@@ -307,6 +307,7 @@ class RowRead:
     options: list[decode.Reading] | None  # the readings left; None: too many to enumerate
     pieces: list[Piece]
     raw: str
+    tried: list[decode.Reading] = field(default_factory=list)  # every reading the print allows, fitting or not
 
     @property
     def decided(self) -> decode.Reading | None:
@@ -347,13 +348,13 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         slots = [NO] * len(slots)
     whole = decode.readings_with_blanks(texts, cells, slots, split=False)
     whole = [complete(r) for r in whole] if whole is not None else None
-    options = whole
+    options = tried = whole
     if whole is not None and (glued or not whole or (fits and not any(map(fits, whole)))):
         split = decode.readings_with_blanks(texts, cells, slots, split=True)
         if split is None:
             options = None
         else:
-            split = [complete(r) for r in split]
+            split = tried = [complete(r) for r in split]
             fitting = [r for r in split if fits(r)] if fits else split
             # A split is a reading, not the print: where the row has arithmetic, it must satisfy it. A whole
             # reading that does not is kept as printed (the report's own arithmetic fails).
@@ -366,7 +367,7 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         options = list(dict.fromkeys(options))
     ordered = [fixed[i] if i in fixed else None for i in range(len(row.cols))]
     rest = iter(pieces)
-    return RowRead(row, options, [p or next(rest, Piece("", NONE, 0)) for p in ordered], stretch.raw)
+    return RowRead(row, options, [p or next(rest, Piece("", NONE, 0)) for p in ordered], stretch.raw, tried or [])
 
 
 def row_values(read: RowRead, reading: decode.Reading) -> list[Value]:
@@ -727,7 +728,7 @@ def _keep(out: TablesRead, table_id: str, read: RowRead) -> None:
     out.cells[(table_id, read.row.id)] = _values(read)
     if read.decided is None:
         out.undecided.add((table_id, read.row.id))
-        out.findings.append(ambiguous(table_id, read.row.id, read.raw, read.options))
+        out.findings.append(ambiguous(table_id, read.row.id, read))
 
 
 def _values(read: RowRead) -> list[Value]:
@@ -742,14 +743,17 @@ def _values(read: RowRead) -> list[Value]:
     return [v if len({r[i] for r in read.options}) == 1 else undecided for i, v in enumerate(agreed)]
 
 
-def ambiguous(table: str, row: str, raw: str, found: list[decode.Reading] | None) -> Finding:
-    return Finding(
-        "ambiguous_digits", "warning", table, row, actual=raw,
-        message=f"此行数字印为“{raw}”，"
-        + (f"可读作 {decode.describe(found)}" if found else
-           "无法对应到本行的各栏" if found == [] else "可能的读法过多")
-        + "；仅凭本报告无法确定，故留空",
-    )
+def ambiguous(table: str, row: str, read: RowRead) -> Finding:
+    if read.options:
+        how = f"可读作 {decode.describe(read.options)}"
+    elif read.options is None:
+        how = "可能的读法过多"
+    elif read.tried:
+        how = f"可读作 {decode.describe(read.tried)}，但没有一种符合本行的合计"
+    else:
+        how = "无法对应到本行的各栏"
+    return Finding("ambiguous_digits", "warning", table, row, actual=read.raw,
+                   message=f"此行数字印为“{read.raw}”，{how}；仅凭本报告无法确定，故留空")
 
 
 APPEALS_LINE = schema.Row("appeals", "", schema.APPEAL_COLS * len(schema.APPEALS.rows), "")
@@ -769,7 +773,7 @@ def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, stream: Str
     read = read_row(stretch, APPEALS_LINE, gaps, decode.groups_sum(width), unlabelled=True)
     if read.decided is None:
         out.undecided.update(("appeals", r.id) for r in rows)
-        out.findings.append(ambiguous("appeals", "", read.raw, read.options))
+        out.findings.append(ambiguous("appeals", "", read))
     values = _values(read)
     for i, row in enumerate(rows):
         out.cells[("appeals", row.id)] = values[i * width : (i + 1) * width]
