@@ -85,14 +85,15 @@ _CELL_COMMA = re.compile(r",(?!\d{3}(?:\D|$))")  # a comma that is no thousands 
 _DIGIT_COMMA = re.compile(r"(?<=\d)，(?=\d)")  # a full-width comma between numbers: never a thousands separator
 
 
-def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset()) -> Stream:
+def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: range | None = None) -> Stream:
+    """The words of the document's rows (of `rows` only, if given: the tables' part of a long report)."""
     words: list[Word] = []
     cells: list[str] = []
     row_starts: list[int] = []
     offset = 0
     for i, row in enumerate(doc.rows):
         row_starts.append(offset)
-        if i in skip_rows or _FOOTER_ROW.match(" ".join(row).strip()):
+        if i in skip_rows or (rows is not None and i not in rows) or _FOOTER_ROW.match(" ".join(row).strip()):
             continue
         gap = doc.gaps[i] if i < len(doc.gaps) else 0
         first = True
@@ -443,8 +444,9 @@ class TablesRead:
 def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
                 spans: dict[str, slice] | None) -> TablesRead:
     """The three tables of a report, read by aligning its stream to the template."""
-    prose = frozenset(i for i, row in enumerate(norm) if len(row) == 1 and _is_prose(row[0]))
-    stream = build_stream(doc, prose)
+    inside = range(min(s.start for s in spans.values()), max(s.stop for s in spans.values())) if spans else None
+    prose = frozenset(i for i in inside or () if len(norm[i]) == 1 and _is_prose(norm[i][0]))
+    stream = build_stream(doc, prose, inside)
     out = TablesRead()
     regions = _regions(stream, spans, len(doc.rows))
     if regions is None:
