@@ -313,10 +313,16 @@ def identify(rows: list[list[str]], title: str, text: str = "") -> Identity:
         return Identity(findings=[Finding("agency_unknown", "warning", message=(
             "报告的标题、文头、落款和正文都没有写明发布机关；机关、地区和层级留空，未作推测"))])
     source, printed = candidates[0]
+    return describe(printed, [n for _, n in candidates[1:]], text, source)
+
+
+def describe(printed: str, others: list[str] = (), text: str = "", source: str = "") -> Identity:
+    """An agency's name → its full name, place, level and kind; `others`: the document's other names for it,
+    to complete a shortened one from."""
     identity = Identity(printed=printed, source=source)
     parsed, full = parse_name(printed), printed
     if not parsed.places:  # a shortened name: completed only from the document's other names for its author
-        parsed, full = _complete(parsed, [n for _, n in candidates[1:]]) or _embedded(printed) or (parsed, printed)
+        parsed, full = _complete(parsed, list(others)) or _embedded(printed) or (parsed, printed)
     if parsed.corrected:
         wrong, real = parsed.corrected
         full = full.replace(wrong, real, 1)
@@ -335,6 +341,12 @@ def identify(rows: list[list[str]], title: str, text: str = "") -> Identity:
         identity.level = "central"
     identity.kind = "government" if normalized_body(identity.body) in GOVERNMENT_BODIES else "department"
     return identity
+
+
+def place_of(region: str) -> Place | None:
+    """'江苏省/宿迁市/沭阳县' → that division (a region written in data/sources.csv, say)."""
+    path = tuple(region.split("/"))
+    return next((p for p in gazetteer().by_name.get(path[-1], []) if p.path == path), None)
 
 
 def _embedded(name: str) -> tuple[Parsed, str] | None:
