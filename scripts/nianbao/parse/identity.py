@@ -95,6 +95,7 @@ class Identity:
 
 class Gazetteer:
     def __init__(self, places: list[Place]):
+        self.divisions = places  # the official ones, without the zones added as aliases
         self.by_name: dict[str, list[Place]] = {}
         for place in places:
             self.by_name.setdefault(place.name, []).append(place)
@@ -114,6 +115,8 @@ class Gazetteer:
 
 def _walk(nodes: list[dict], path: tuple[str, ...], out: list[Place]) -> None:
     for node in nodes:
+        if not node["code"].isdigit():  # 台湾省: no code in the package (资料暂缺), and no such reports
+            continue
         here = path + (node["name"],)
         out.append(Place(node["code"].ljust(6, "0"), here, LEVEL_OF_TYPE.get(node["type"], "county")))
         _walk(node.get("children", []), here, out)
@@ -164,12 +167,13 @@ def spelt_out(body: str) -> str:
     return body
 
 
-def normalized_body(body: str) -> str:
-    """The name that stays the same across renames: 人民政府人民防空办公室 → 国防动员办公室."""
+def normalized_body(body: str, renames: bool = True) -> str:
+    """The name that stays the same across renames: 人民政府人民防空办公室 → 国防动员办公室 (without `renames`:
+    人民防空办公室)."""
     body = spelt_out(body)
     if body.startswith("人民政府") and body not in GOVERNMENT_BODIES:  # 市人民政府国防动员办公室 = 市国防动员办公室
         body = body[len("人民政府"):]
-    for old, new in _names()[1].items():
+    for old, new in _names()[1].items() if renames else ():
         body = body.replace(old, new)
     return "人民政府" if body in ("", "政府") else body
 

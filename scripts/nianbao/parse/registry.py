@@ -146,23 +146,25 @@ def agency_slug(identity: Identity, qualified: bool = False) -> str:
     parts = identity.region.split("/") if identity.region else []
     if not parts:
         return _ascii(identity.name)[:60] or "agency"
-    body = normalized_body(identity.body)
-    words = [_stem(parts[-1])] if len(parts) < 2 or not qualified else [_stem(parts[-2]), _stem(parts[-1])]
+    body = normalized_body(identity.body, renames=False)  # the name it has when first seen
+    words = [_place(parts[-1])] if len(parts) < 2 or not qualified else [_place(parts[-2]), _place(parts[-1])]
     if body in ("人民政府", "管理委员会"):
         words.append("gov")
     elif body in OFFICE_BODIES:
         words.append("gov-office")
     else:
         words.append(_ascii(body)[:40])
-    return "-".join(_ascii(w) if not w.isascii() else w for w in words)
+    return "-".join(words)
 
 
-def _stem(place: str) -> str:
-    """攀枝花市 → 攀枝花; 西区 stays 西区 (a stem of one character says nothing)."""
+def _place(place: str) -> str:
+    """攀枝花市 → 'panzhihua'; 西区 → 'xiqu' (a stem of one character says nothing). Read with its suffix, which
+    picks the reading a place name has: 朝阳区 → 'chaoyang', where 朝阳 alone reads 'zhaoyang'."""
+    syllables = lazy_pinyin(place)
     for suffix in PLACE_SUFFIXES:
-        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
-            return place[: -len(suffix)]
-    return place
+        if place.endswith(suffix) and len(place) - len(suffix) >= 2 and len(syllables) == len(place):
+            return _ascii("".join(syllables[: -len(suffix)]))
+    return _ascii("".join(syllables))
 
 
 def _ascii(text: str) -> str:
