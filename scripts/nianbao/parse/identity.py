@@ -43,11 +43,17 @@ AGENCY_END = re.compile(r"(?:政府|厅|局|委员会|委|办公室|办公厅|�
 CENTRAL = re.compile(r"^(?:国务院|中华人民共和国|中共中央|全国|国家|中国)|^[\u4e00-\u9fff]{1,10}(?:部|总署|总局)$")
 NOT_A_NAME = re.compile(r"[,，。;；:：、《》“”\"!！?？\d]|^(?:本|我|根据|依据|按照|关于|现将)")
 META_FIELD = re.compile(r"^(?:发布机构|发布单位|来源|信息来源|发文机关|发文单位|发布部门|文章来源|所属机构)\s*[:：]\s*(.+)$")
+# The site a page was saved from (主办单位：XX县人民政府): never the author, but it may complete a 县教育局.
+SITE_FIELD = re.compile(r"^(?:网站)?(?:主办单位|主办|承办单位|承办)\s*[:：]\s*([\u4e00-\u9fff（）()]+)")
 HEADER_FILE = re.compile(r"^(.{2,30}?)文件$")
-DATE = re.compile(r"^[(（]?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:印发)?[)）]?$")
-SIGNED = re.compile(r"^(.*?)[(（]?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:印发)?[)）]?$")
+_DAY = r"(?:(?:19|20)\d{2}年\d{1,2}月(?:\d{1,2}日)?|[〇零一二]{2}[〇零一二三四五六七八九]{2}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?)"
+DATE = re.compile(rf"^\(?{_DAY}(?:印发)?\)?$")
+SIGNED = re.compile(rf"^(.*?)\(?{_DAY}(?:印发)?\)?$")
+# Where a CMS page's field runs on into the next one: 来源:XX县人民政府发布时间:2024-01-20
+_FIELD_END = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期|浏览|点击|字号|作者|责任编辑|编辑|分享|打印|\[|【|\|)")
 NARRATIVE = (
-    re.compile(r"(?:现将|现公布|现予公布|现发布|特发布)([\u4e00-\u9fff（）()]{2,40}?)(?:19|20)\d{2}\s*年度?"),
+    re.compile(r"(?:现将|现公布|现予公布|现发布|特发布)《?([\u4e00-\u9fff（）()]{2,40}?)(?:19|20)\d{2}\s*年度?"),
+    re.compile(r"^(?:根据|依据|按照)[^。]*?[,，]([\u4e00-\u9fff（）()]{2,40}?)现(?:向社会)?(?:公开|公布|发布)"),
     re.compile(r"^(?:(?:19|20)\d{2}\s*年[度]?[，,]\s*)([\u4e00-\u9fff（）()]{2,40}?)(?:坚持|认真|严格|始终|深入|全面|紧紧|紧密|持续|"
                r"聚焦|围绕|以|在|积极|扎实|不断|进一步)"),
 )
@@ -175,6 +181,7 @@ def normalized_body(body: str, renames: bool = True) -> str:
         body = body[len("人民政府"):]
     for old, new in _names()[1].items() if renames else ():
         body = body.replace(old, new)
+    body = body.replace("和", "")  # 住房和城乡建设局 and 住房城乡建设局: one name, printed both ways
     return "人民政府" if body in ("", "政府") else body
 
 
@@ -212,6 +219,8 @@ def parse_name(name: str) -> Parsed:
         places.append(found[1])
         rest = rest[len(found[0]):]
     if places:  # a township or a zone below the last place: its code stays the place's
+        if rest.startswith("人民政府") and TOWNSHIP.match(rest[4:]):  # 某区人民政府某街道办事处
+            rest = rest[4:]
         township, zone = TOWNSHIP.match(rest), ZONE.match(rest)
         if township or zone:
             sub = (township or zone).group(1)
@@ -265,7 +274,7 @@ def _slip(text: str, parent: list[Place] | None) -> tuple[str, str, list[Place]]
 def clean(name: str) -> str:
     """A line as a name: normalised, without Markdown marks or markup (no agency's name holds a tag)."""
     name = re.sub(r"<script\b.*?</script>|<[^<>]*>", "", schema.normalize(name), flags=re.I | re.S)
-    return name.lstrip("#").strip()
+    return name.strip("#*_> ")
 
 
 def valid_name(name: str) -> bool:
@@ -281,9 +290,10 @@ def _is_place(name: str) -> bool:
 
 
 def name_in_title(title: str) -> str:
-    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", title)
+    """'攀枝花市人民政府国防动员办公室 2025 年政府信息公开工作年度报告' → the name before the report's own words."""
+    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", clean(title))
     name = re.sub(r"(?:关于)?(?:政府信息公开|政务公开|信息公开).*$", "", name)
-    return schema.normalize(name).strip("的").strip()
+    return re.sub(r"^关于", "", name).strip("的")
 
 
 def mentions(rows: list[list[str]], title: str, meta: dict[str, str] | None = None) -> list[tuple[str, str]]:
@@ -295,7 +305,8 @@ def mentions(rows: list[list[str]], title: str, meta: dict[str, str] | None = No
     for i, line in enumerate(head):  # a title line, and the line above it when it names no one
         if len(line) <= 60 and re.search(r"政府信息公开|政务公开|信息公开|年度报告", line) and not META_FIELD.match(line):
             found.append(("title", name_in_title(line)))
-            above = [a for a in head[:i] if not (HEADER_FILE.match(a) or re.search(r"〔\d{4}〕|\[\d{4}\]", a))]
+            above = [a for a in head[:i] if not (HEADER_FILE.match(a) or META_FIELD.match(a)
+                                                 or re.search(r"〔\d{4}〕|\[\d{4}\]", a))]
             if above:
                 found.append(("title", above[-1]))
             break
@@ -310,8 +321,9 @@ def mentions(rows: list[list[str]], title: str, meta: dict[str, str] | None = No
             found.append(("signature", dated.group(1)))
         elif not dated and any(DATE.match(t) for t in tail[max(0, i - 1): i + 2]):
             found.append(("signature", line))
-    found += [("metadata", m.group(1).split(" ")[0]) for m in map(META_FIELD.match, lines[:20]) if m]
+    found += [("metadata", _FIELD_END.split(m.group(1))[0]) for m in map(META_FIELD.match, lines[:20]) if m]
     found += [("metadata", meta[key]) for key in ("ContentSource", "Author", "source") if meta.get(key)]
+    found += [("site", m.group(1)) for m in map(SITE_FIELD.match, lines) if m]
     for line in lines[:60]:
         for pattern in NARRATIVE:
             m = pattern.search(line)
@@ -328,11 +340,11 @@ def identify(rows: list[list[str]], title: str, text: str = "", meta: dict[str, 
     """The author of the document whose rows, title and metadata are given (text: the whole text, for telling
     apart places of one name)."""
     candidates = [(s, n) for s, n in mentions(rows, title, meta) if valid_name(n)]
-    if not candidates:
+    if not [s for s, _ in candidates if s != "site"]:
         return Identity(findings=[Finding("agency_unknown", "warning", message=(
             "报告的标题、文头、落款和正文都没有写明发布机关；机关、地区和层级留空，未作推测"))])
-    source, printed = candidates[0]
-    return describe(printed, [n for _, n in candidates[1:]], text, source)
+    source, printed = next((s, n) for s, n in candidates if s != "site")
+    return describe(printed, [n for s, n in candidates if n != printed or s != source], text, source)
 
 
 def describe(printed: str, others: list[str] = (), text: str = "", source: str = "") -> Identity:
