@@ -38,7 +38,7 @@ GOVERNMENT_BODIES = {"", "人民政府", "政府", "人民政府办公室", "人
 OFFICE_BODIES = {"人民政府办公室", "人民政府办公厅", "政府办公室", "政府办公厅", "管理委员会办公室", "人民政府办"}
 # The end of an agency's name: a name must end in one of these, or be a place (a place's report is its government's).
 AGENCY_END = re.compile(r"(?:政府|厅|局|委员会|委|办公室|办公厅|办|管委会|院|署|部|中心|所|处|会|行|站|队|馆|社|分局|"
-                        r"总局|支队|大队|室)$")
+                        r"总局|支队|大队|室|街道|镇|乡|苏木)$")
 # The State Council and the national bodies: no place in their names (国家税务总局's branches have one).
 CENTRAL = re.compile(r"^(?:国务院|中华人民共和国|中共中央|全国|国家|中国)|^[\u4e00-\u9fff]{1,10}(?:部|总署|总局)$")
 NOT_A_NAME = re.compile(r"[,，。;；:：、《》“”\"!！?？\d]|^(?:本|我|根据|依据|按照|关于|现将)")
@@ -53,7 +53,7 @@ SIGNED = re.compile(rf"^(.*?)\(?{_DAY}(?:印发)?\)?$")
 _FIELD_END = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期|浏览|点击|字号|作者|责任编辑|编辑|分享|打印|\[|【|\|)")
 NARRATIVE = (
     re.compile(r"(?:现将|现公布|现予公布|现发布|特发布)《?([\u4e00-\u9fff（）()]{2,40}?)(?:19|20)\d{2}\s*年度?"),
-    re.compile(r"^(?:根据|依据|按照)[^。]*?[,，]([\u4e00-\u9fff（）()]{2,40}?)现(?:向社会)?(?:公开|公布|发布)"),
+    re.compile(r"^(?:根据|依据|按照)[^。]*?[,，]([\u4e00-\u9fff（）()]{2,40}?)(?:现(?:向社会)?(?:公开|公布|发布)|特?编制)"),
     re.compile(r"^(?:(?:19|20)\d{2}\s*年[度]?[，,]\s*)([\u4e00-\u9fff（）()]{2,40}?)(?:坚持|认真|严格|始终|深入|全面|紧紧|紧密|持续|"
                r"聚焦|围绕|以|在|积极|扎实|不断|进一步)"),
 )
@@ -106,6 +106,11 @@ class Gazetteer:
         for place in places:
             self.by_name.setdefault(place.name, []).append(place)
         self.lengths = sorted({len(n) for n in self.by_name}, reverse=True)
+        self.stems: dict[str, list[Place]] = {}  # 番禺 → 番禺区: a city's or county's name without its suffix
+        for place in places:
+            stem = next((place.name[: -len(x)] for x in PLACE_SUFFIXES if place.name.endswith(x)), "")
+            if place.level != "province" and len(stem) >= 2:
+                self.stems.setdefault(stem, []).append(place)
 
     def add_alias(self, alias: str, place: Place) -> None:
         self.by_name.setdefault(alias, []).append(place)
@@ -225,20 +230,24 @@ def parse_name(name: str) -> Parsed:
         if township or zone:
             sub = (township or zone).group(1)
             level = "township" if township else ("city" if places[-1][0].level == "province" else "county")
-            places.append([Place(p.code, p.path + (sub,), level, "人民政府" if township else "管理委员会")
-                           for p in places[-1]])
+            places.append([Place(p.code, p.path + (sub,), level, _government(sub)) for p in places[-1]])
             rest = rest[len(sub):]
-    if not places:  # 成都高新区: a zone named after its city without the city's 市
-        zone = ZONE.match(rest)
-        cities = [p for n in range(2, 5) for p in gaz.by_name.get(rest[:n] + "市", []) if p.level == "city"]
-        if zone and len(cities) == 1 and len(zone.group(1)) > len(cities[0].name) - 1:
-            sub = zone.group(1)
-            places.append([Place(cities[0].code, cities[0].path + (sub,), "county", "管理委员会")])
+    zone = ZONE.match(rest) if not places else None
+    if zone:  # 成都高新区, 番禺经济技术开发区: a zone named after its city or county without the 市 or 区
+        named = {p.path: p for n in range(2, 5) for p in gaz.stems.get(rest[:n], []) if len(zone.group(1)) > n}
+        if len(named) == 1:
+            place, sub = next(iter(named.values())), zone.group(1)
+            places.append([Place(place.code, place.path + (sub,), "county", "管理委员会")])
             rest = rest[len(sub):]
     relative = ""
     if not places and rest[:1] in RELATIVE:
         relative, rest = rest[0], rest[1:]
     return Parsed(places, rest, relative, corrected)
+
+
+def _government(sub: str) -> str:
+    """What a township's or a zone's government is called: 街道 → 办事处, 镇/乡 → 人民政府, a zone → 管理委员会."""
+    return "办事处" if sub.endswith("街道") else "人民政府" if TOWNSHIP.match(sub) else "管理委员会"
 
 
 def _under(child: Place, parent: Place) -> bool:
@@ -372,6 +381,8 @@ def describe(printed: str, others: list[str] = (), text: str = "", source: str =
         or identity.name in ("国务院", "国务院办公厅") else "department"
     unknown = UNKNOWN_PLACE.match(parsed.rest)
     if unknown:  # 宿迁市沭杨县人民政府: the part after 宿迁市 is no division; a city would be the wrong level
+        identity.body = spelt_out(parsed.rest[len(unknown.group(1)):])
+        identity.kind = "government" if normalized_body(identity.body) in GOVERNMENT_BODIES else "department"
         identity.findings.append(Finding("place_unknown", "warning", message=(
             f"机关名称中的“{unknown.group(1)}”不是现行行政区划；地区和层级留空")))
         return identity
@@ -437,7 +448,7 @@ def _township(parsed: Parsed, text: str) -> tuple[Parsed, str] | None:
     if len(counties) != 1:
         return None
     county = next(iter(counties.values()))
-    township = Place(county.code, county.path + (m.group(1),), "township")
+    township = Place(county.code, county.path + (m.group(1),), "township", _government(m.group(1)))
     return Parsed([[township]], parsed.rest[len(m.group(1)):]), parsed.rest
 
 
