@@ -199,6 +199,10 @@ def test_a_slug_once_given_never_moves(tmp_path):
     assert {r["agency_slug"] for r in later.values()} == {slug}
     assert {r["agency"] for r in later.values()} == {"沭阳县人民防空办公室"}  # the registry's name wins
     assert [r["slug"] for r in read(agencies)] == [slug]
+    # The renamed agency alone, its old name nowhere in this run: still the same place and normalised name.
+    alone = parse_texts(tmp_path / "three", {"c.txt": text_report(23, "沭阳县国防动员办公室", 2026)},
+                        Registry.load(tmp_path / "sources.csv", agencies))
+    assert alone["c.txt"]["agency_slug"] == slug
 
 
 def test_two_agencies_that_would_share_a_slug_are_told_apart_by_the_division_above(tmp_path):

@@ -120,9 +120,6 @@ class Gazetteer:
         """Every place name that text starts with, longest first."""
         return [(text[:n], self.by_name[text[:n]]) for n in self.lengths if n <= len(text) and text[:n] in self.by_name]
 
-    def names(self) -> set[str]:
-        return set(self.by_name)
-
 
 def _walk(nodes: list[dict], path: tuple[str, ...], out: list[Place]) -> None:
     for node in nodes:

@@ -35,6 +35,7 @@ class Registry:
         self._slugs = slugs  # every known name and alias → slug
         self.names = names  # slug → canonical name
         self.added: list[dict[str, str]] = []  # agencies first seen in this run, for data/agencies.csv
+        self._by_key: dict[tuple[str, str], str] | None = None  # identity key of every registered name → slug
 
     @classmethod
     def load(cls, sources_csv: Path, agencies_csv: Path) -> "Registry":
@@ -55,15 +56,6 @@ class Registry:
 
     def source(self, source_file: str) -> Source:
         return self.sources.get(source_file, Source())
-
-    def slug(self, agency: str) -> str:
-        """The registry's slug; an agency not in the registry gets a stable slug from its name's hash."""
-        if not agency:
-            return ""
-        return self._slugs.get(_key(agency)) or "agency-" + hashlib.sha1(agency.encode("utf-8")).hexdigest()[:10]
-
-    def name(self, slug: str, fallback: str) -> str:
-        return self.names.get(slug, fallback)
 
     def decide(self, source_file: str, document: Identity | None) -> tuple[Identity, str]:
         """One file's identity and who decided it (`document` or `registry`): the document's, with what
@@ -91,7 +83,8 @@ class Registry:
         slugs: dict[tuple[str, str], str] = {}
         for key, members in groups.items():
             names = [n for i in members for n in (identities[i][0].name, identities[i][0].printed)]
-            slugs[key] = next((self._slugs[_key(n)] for n in names if _key(n) in self._slugs), "")
+            slugs[key] = next((self._slugs[_key(n)] for n in names if _key(n) in self._slugs), "") \
+                or self._slug_by_key(key)
         self._new_slugs({key: identities[max(members, key=lambda i: identities[i][1])][0]
                          for key, members in groups.items() if not slugs[key]}, slugs)
         out = [("", "")] * len(identities)
@@ -109,7 +102,16 @@ class Registry:
             self.names.setdefault(row["slug"], row["name"])
             for n in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 self._slugs.setdefault(_key(n), row["slug"])
+        self._by_key = None
         return out
+
+    def _slug_by_key(self, key: tuple[str, str]) -> str:
+        """A registered agency under another of its names: the same place and normalised name (renamed since)."""
+        if self._by_key is None:
+            self._by_key = {}
+            for name, slug in sorted(self._slugs.items()):
+                self._by_key.setdefault(describe(name).key, slug)
+        return self._by_key.get(key, "")
 
     def _new_slugs(self, newcomers: dict[tuple[str, str], Identity], slugs: dict[tuple[str, str], str]) -> None:
         """Slugs for agencies the registry does not know. Two that would share one (朝阳区 in Beijing and in
