@@ -298,7 +298,7 @@ def _is_place(name: str) -> bool:
 def name_in_title(title: str) -> str:
     """'攀枝花市人民政府国防动员办公室 2025 年政府信息公开工作年度报告' → the name before the report's own words."""
     name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", clean(title))
-    name = re.sub(r"(?:关于)?(?:政府信息公开|政务公开|信息公开).*$", "", name)
+    name = re.sub(r"(?:关于)?(?:政府信息|政务公开|信息公开).*$", "", name)
     return re.sub(r"^关于", "", name).strip("的")
 
 
@@ -308,14 +308,13 @@ def mentions(rows: list[list[str]], title: str, meta: dict[str, str] | None = No
     lines = _lines(rows[:200]) + ["…"] + _lines(rows[-30:])  # a name is at the start or the end, never between
     head = lines[:15]
     found: list[tuple[str, str]] = [("title", name_in_title(title))]
-    for i, line in enumerate(head):  # a title line, and the line above it when it names no one
-        if len(line) <= 60 and re.search(r"政府信息公开|政务公开|信息公开|年度报告", line) and not META_FIELD.match(line):
+    for i, line in enumerate(head):  # title lines, and the line above one that names no one
+        if len(line) <= 60 and re.search(r"政府信息|政务公开|信息公开|年度报告", line) and not META_FIELD.match(line):
             found.append(("title", name_in_title(line)))
             above = [a for a in head[:i] if not (HEADER_FILE.match(a) or META_FIELD.match(a)
                                                  or re.search(r"〔\d{4}〕|\[\d{4}\]", a))]
-            if above:
-                found.append(("title", above[-1]))
-            break
+            if above and not name_in_title(line):
+                found.append(("title", name_in_title(above[-1])))
     for key in ("ArticleTitle", "title"):  # an HTML page's own title: 'XX县人民政府2023年…年度报告_XX县人民政府网'
         if meta.get(key):
             found.append(("title", name_in_title(re.split(r"[_|]| - ", meta[key])[0])))
