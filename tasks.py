@@ -81,17 +81,26 @@ def bench(c, reports=1000, jobs=0, search=""):
 
 @task
 def score(c):
-    """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells)."""
-    from nianbao.measure.evaluate import score_corpus, summary
+    """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells), and who
+    published each report (agency, region, level) from the documents alone, under other file names."""
+    import tempfile
+
+    from nianbao.measure.evaluate import identity_summary, score_corpus, score_identity, summary
 
     if not paths.GOLD.is_dir():
         raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
     scores = score_corpus(paths.CORPUS_REPORTS, paths.GOLD)
+    with tempfile.TemporaryDirectory() as work:
+        identities = {s.file: s for s in score_identity(paths.CORPUS_REPORTS, paths.GOLD, Path(work))}
     for s in scores:
         flag = "" if s.template_ok and s.year_ok and s.checks_ok and s.right == s.cells else "  <-"
+        who = identities[s.file]
+        fields = " ".join(f"{f} {outcome}" for f, outcome in who.fields.items())
+        flag += "" if set(who.fields.values()) == {"right"} else f"  <- {who.got}"
         print(f"{s.file:34} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
-              f"{s.problem[:50]}{flag}")
+              f"{s.problem[:50]} {fields}{flag}")
     print(summary(scores))
+    print(identity_summary(list(identities.values())))
 
 
 @task(help={"seconds": "minimum time to repeat each measurement"})

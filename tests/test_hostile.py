@@ -133,6 +133,6 @@ def test_a_single_worker_gets_past_a_hang(tmp_path):
     src = tmp_path / "reports"
     src.mkdir()
     shutil.copy(HOSTILE / "glyph_bomb.pdf", src / "a.pdf")
-    shutil.copy(paths.REPORTS / "kiro_005.txt", src / "b.txt")
+    shutil.copy(paths.REPORTS / "kiro_005.txt", src / "kiro_005.txt")  # its registry line: no identity finding
     entries = parse_corpus(src, tmp_path / "csv", registry(), Limits(seconds=2), jobs=1)
     assert [(e.status, e.reason[:13]) for e in entries] == [("failed", "gave up after"), ("ok", "")]

@@ -31,6 +31,9 @@ def test_every_parse_module_versions_the_parse_cache():
     parse_modules = set((PACKAGE / "parse").rglob("*.py"))
     assert parse_modules and parse_modules <= hashed, sorted(str(p) for p in parse_modules - hashed)
     assert PACKAGE / "schema.py" in hashed
+    # The data the parse side reads (the identity tables) versions it too.
+    data = {p for p in (PACKAGE / "parse").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert data - parse_modules and data <= hashed, sorted(str(p) for p in data - hashed)
 
 
 def test_stage_digests_cover_their_code():

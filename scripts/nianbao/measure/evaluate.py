@@ -3,11 +3,15 @@
 A cell is right when its value equals the gold value (blank for null); cells the gold file lists under
 `ambiguous` are not scored. Accuracy is reported over all scored cells and over the non-zero ones alone,
 since most cells are 0 and a parser that writes 0 everywhere would look good on the first figure.
+Who published each report (agency, region, level) is scored apart, from the documents alone (score_identity).
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import random
+import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -153,3 +157,51 @@ def score_flattened(labelled, seeds: int = 2) -> dict[str, FlatScore]:
                 if rendering is not None:
                     scores[family].add(score_rendering(rendering))
     return scores
+
+
+# ---- who published each report -------------------------------------------------------------------------
+
+IDENTITY_FIELDS = ("agency", "region", "level")
+
+
+@dataclass
+class IdentityScore:
+    """Each field 'right', 'wrong' or 'blank' (blank is counted apart: a blank is better than a wrong name)."""
+
+    file: str
+    fields: dict[str, str]
+    got: dict[str, str]
+
+
+def score_identity(reports_dir: Path, gold_dir: Path, work: Path, jobs: int = 0) -> list[IdentityScore]:
+    """Agency, region and level of every gold file as the parse stage decides them from the documents alone:
+    every report copied under a random name, with an empty registry, so that no line of data/sources.csv or
+    data/agencies.csv can help. The agency is right when it is the gold's name or one of its agency_aliases."""
+    from ..parse.registry import Registry
+    from ..run.dataset import parse_corpus
+
+    rng = random.Random(14)
+    (work / "reports").mkdir(parents=True, exist_ok=True)
+    renamed = {}
+    for path in sorted(reports_dir.iterdir()):
+        name = f"{rng.getrandbits(64):016x}{path.suffix}"
+        shutil.copyfile(path, work / "reports" / name)
+        renamed[name] = path.name
+    parse_corpus(work / "reports", work / "csv", Registry({}, {}, {}), jobs=jobs, progress=lambda s: None)
+    with (work / "csv" / "reports.csv").open(encoding="utf-8") as fh:
+        rows = {renamed[r["source_file"]]: r for r in csv.DictReader(fh)}
+    scores = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        row = rows.get(gold["file"], {})
+        accepted = {"agency": {gold["agency"], *gold.get("agency_aliases", [])}, "region": {gold.get("region")},
+                    "level": {gold.get("level")}}
+        got = {f: row.get(f, "") for f in IDENTITY_FIELDS}
+        scores.append(IdentityScore(gold["file"], {
+            f: "blank" if not got[f] else "right" if got[f] in accepted[f] else "wrong" for f in IDENTITY_FIELDS}, got))
+    return scores
+
+
+def identity_summary(scores: list[IdentityScore]) -> dict:
+    return {f"{f}_{outcome}": sum(s.fields[f] == outcome for s in scores)
+            for f in IDENTITY_FIELDS for outcome in ("right", "wrong", "blank")}

