@@ -79,14 +79,20 @@ def bench(c, reports=1000, jobs=0, search=""):
     print(json.dumps(bench_pipeline(int(reports), int(jobs), search), ensure_ascii=False))
 
 
-@task
-def score(c):
-    """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells), and who
-    published each report (agency, region, level) from the documents alone, under other file names."""
+@task(help={"flatten": "also render every labelled report through each flattening family and score those",
+            "synthetic": "synthetic reports added to the gold ones for --flatten (default 40)",
+            "seeds": "renderings per report and family for --flatten (default 2)"})
+def score(c, flatten=False, synthetic=40, seeds=2):
+    """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells, wrong cells
+    apart from blank ones), and who published each report (agency, region, level) from the documents alone,
+    under other file names. --flatten: the same reports through every flattening family (measure/flatten.py)."""
     import tempfile
 
     from nianbao.measure.evaluate import identity_summary, score_corpus, score_identity, summary
 
+    if flatten:
+        _score_flattened(int(synthetic), int(seeds))
+        return
     if not paths.GOLD.is_dir():
         raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
     scores = score_corpus(paths.CORPUS_REPORTS, paths.GOLD)
@@ -98,9 +104,34 @@ def score(c):
         fields = " ".join(f"{f} {outcome}" for f, outcome in who.fields.items())
         flag += "" if set(who.fields.values()) == {"right"} else f"  <- {who.got}"
         print(f"{s.file:34} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
-              f"{s.problem[:50]} {fields}{flag}")
+              f"wrong {s.wrong_numbers:2} blank {s.blanks:2} {s.problem[:50]} {fields}{flag}")
     print(summary(scores))
     print(identity_summary(list(identities.values())))
+
+
+def _score_flattened(synthetic: int, seeds: int) -> None:
+    from nianbao.measure import flatten
+    from nianbao.measure.evaluate import FlatScore, score_flattened
+
+    labelled = [flatten.from_gold(p) for p in sorted(paths.GOLD.glob("*.json"))] if paths.GOLD.is_dir() else []
+    labelled += flatten.from_synthetic(synthetic)
+    print(f"{len(labelled)} labelled reports ({len(labelled) - synthetic} gold, {synthetic} synthetic), "
+          f"{seeds} renderings each per family")
+    print(f"{'family':16} {'renderings':>10} {'cells':>7} {'decidable':>9} {'recovered':>9} {'%':>7} {'wrong':>5} "
+          f"{'nonzero recovered':>18}")
+    total = FlatScore("all")
+    for family, s in score_flattened(labelled, seeds).items():
+        total.add(s)
+        _flat_line(s)
+        for example in s.examples:
+            print(f"    wrong: {example}")
+    _flat_line(total)
+
+
+def _flat_line(s) -> None:
+    share = s.recovered / s.decidable if s.decidable else 1.0
+    print(f"{s.family:16} {s.renderings:10} {s.cells:7} {s.decidable:9} {s.recovered:9} {share:7.2%} {s.wrong:5} "
+          f"{s.nonzero_recovered:>9}/{s.nonzero:<8}")
 
 
 @task(help={"seconds": "minimum time to repeat each measurement"})

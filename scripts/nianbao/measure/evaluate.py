@@ -30,7 +30,9 @@ class Score:
     template_ok: bool = False
     year_ok: bool = False
     checks_ok: bool = False
-    wrong: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # every cell not right, described
+    wrong_numbers: int = 0  # a number where the gold has another number or a blank
+    blanks: int = 0  # a blank where the gold has a number
     missed_checks: list[str] = field(default_factory=list)
     extra_checks: list[str] = field(default_factory=list)
     problem: str = ""
@@ -68,6 +70,10 @@ def score_file(report_path: Path, gold_path: Path) -> Score:
                     score.nonzero_right += ok
                 if not ok:
                     score.wrong.append(f"{key}: got {got!r}, want {want!r}")
+                    if got is None:
+                        score.blanks += 1
+                    else:
+                        score.wrong_numbers += 1
     found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
     expected = set(gold.get("failed_checks", []))
     optional = set(gold.get("optional_checks", []))
@@ -96,6 +102,8 @@ def summary(scores: list[Score]) -> dict:
         "accuracy": sum(s.right for s in scores) / cells if cells else 0.0,
         "nonzero_cells": nonzero,
         "nonzero_accuracy": sum(s.nonzero_right for s in scores) / nonzero if nonzero else 0.0,
+        "wrong_numbers": sum(s.wrong_numbers for s in scores),
+        "blanks": sum(s.blanks for s in scores),
         "template_right": sum(s.template_ok for s in scores),
         "year_right": sum(s.year_ok for s in scores),
         "checks_right": sum(s.checks_ok for s in scores),

@@ -12,7 +12,8 @@ digits, wrapped labels, LF/CRLF/CR line ends). Families:
 - `broken_headers`: tab-separated rows with column headers broken over lines;
 - `sentence`: the appeals table replaced by a sentence (only where it holds nothing but zeros);
 - `fragments`: pipe tables broken by a converter: labels apart from their numbers, rows split over lines,
-  invented column names (数据1…), page footers.
+  invented column names (数据1…), page footers;
+- `mixed`: each table through another of the families above, as pages assembled from several sources are.
 
 Each rendering carries the cells a reader must return and the cells that trying every reading of the
 printed text decides (`decidable`): all of them where a family loses nothing, fewer where it drops empty
@@ -31,7 +32,8 @@ from pathlib import Path
 
 from .. import schema
 
-FAMILIES = ("cells_per_line", "ideographic", "one_line", "dropped", "broken_headers", "sentence", "fragments")
+FAMILIES = ("cells_per_line", "ideographic", "one_line", "dropped", "broken_headers", "sentence", "fragments",
+            "mixed")
 LOSSY = {"one_line", "dropped"}  # families whose printed text does not decide every cell
 LINE_ENDS = ("\n", "\r\n", "\r")
 Key = tuple[str, str, str]
@@ -312,12 +314,16 @@ def render(lab: Labelled, family: str, seed: int) -> Rendering | None:
     noise = Noise(rng)
     tables = table_rows(lab)
     expected = dict(lab.cells)
+    per_table = {t: family for t in tables}
     if family == "sentence":
         appeals = tables["appeals"][0].values
         if any(v not in (None, "0") for v in appeals):
             return None
         printed = _broken_headers({k: v for k, v in tables.items() if k != "appeals"}, rng, noise) + [[SENTENCE]]
         expected.update({k: None for k in expected if k[0] == "appeals"})
+    elif family == "mixed":
+        per_table = {t: rng.choice(list(RENDER)) for t in tables}
+        printed = [RENDER[per_table[t]]({t: rows}, rng, noise)[0] for t, rows in tables.items()]
     else:
         printed = RENDER[family](tables, rng, noise)
     lines = _document(lab, printed)
@@ -325,7 +331,7 @@ def render(lab: Labelled, family: str, seed: int) -> Rendering | None:
         lines = [" ".join(line for line in lines if line)]  # the whole page on one line
     text = rng.choice(LINE_ENDS).join(lines)
     keys = {k for k in expected if k not in lab.unscored}
-    decidable = _decidable(lab, tables, family) & keys if family in LOSSY else keys
+    decidable = _decidable(lab, tables, per_table) & keys
     return Rendering(lab.name, family, text, {k: expected[k] for k in keys}, decidable)
 
 
@@ -334,11 +340,16 @@ def render(lab: Labelled, family: str, seed: int) -> Rendering | None:
 MAX_READINGS = 50_000
 
 
-def _decidable(lab: Labelled, tables: dict[str, list[Row]], family: str) -> set[Key]:
-    """The cells on whose value every reading of the printed rows agrees, after each row's arithmetic."""
+def _decidable(lab: Labelled, tables: dict[str, list[Row]], families: dict[str, str]) -> set[Key]:
+    """The cells on whose value every reading of the printed rows agrees, after each row's arithmetic: all of
+    a table printed by a family that loses nothing."""
     template = schema.TEMPLATE_BY_ID[lab.template]
-    out: set[Key] = set()
+    out: set[Key] = set(lab.cells)
     for table_id, rows in tables.items():
+        family = families[table_id]
+        if family not in LOSSY:
+            continue
+        out -= {k for k in lab.cells if k[0] == table_id}
         if table_id == "appeals":
             ids = [("appeals", r.id, c.id) for r in schema.APPEALS.rows for c in schema.APPEAL_COLS]
             fits = _groups_fit

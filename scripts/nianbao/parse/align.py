@@ -275,7 +275,7 @@ class GapModel:
         """How many empty cells may hide at a separator (`last`: after a row's last piece; `row_start`: before
         the first piece of a row printed after its headers, not after its label)."""
         if sep == LINE and self.base_cell is not None:
-            if gap == UNKNOWN_GAP:
+            if gap == UNKNOWN_GAP or ((last or row_start) and self.base_row is None):
                 return ANY
             extra = gap - ((self.base_row if last or row_start else self.base_cell) or 0)
             if extra <= 0:
@@ -342,16 +342,20 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         rest = iter(reading)
         return tuple(fixed[i].text if i in fixed else next(rest) for i in range(len(row.cols)))
 
-    # Numbers printed with nothing between them: keeping a run whole is no likelier than splitting it, and
-    # an empty cell among them would have left no trace at all: every cell is taken to be printed.
+    # Numbers printed with nothing between them (a whole row, or a number glued to the one before it): a
+    # converter dropped separators, so keeping a run whole is no likelier than splitting it. A row printed
+    # with nothing between any of its cells is taken to print every cell; in a row set apart by spaces, empty
+    # cells may have been dropped anywhere, inside a run too.
     glued = bool(pieces) and all(p.sep == NONE for p in pieces)
+    dropped_separators = glued or any(p.sep == NONE for p in pieces[1:])
+    spaced = not glued and any(p.sep == SPACE for p in pieces)
     if glued:
         slots = [NO] * len(slots)
     whole = decode.readings_with_blanks(texts, cells, slots, split=False)
     whole = [complete(r) for r in whole] if whole is not None else None
     options = tried = whole
-    if whole is not None and (glued or not whole or (fits and not any(map(fits, whole)))):
-        split = decode.readings_with_blanks(texts, cells, slots, split=True)
+    if whole is not None and (dropped_separators or not whole or (fits and not any(map(fits, whole)))):
+        split = decode.readings_with_blanks(texts, cells, slots, split=True, inner=spaced)
         if split is None:
             options = None
         else:
@@ -360,6 +364,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
             # A split is a reading, not the print: where the row has arithmetic, it must satisfy it. A whole
             # reading that does not is kept as printed (the report's own arithmetic fails).
             options = fitting or [r for r in split if r in whole]
+            if dropped_separators and not fits and whole:
+                options = split
     if options and fits and len(options) > 1:
         options = [r for r in options if fits(r)] or options
     if options and prefer and len(options) > 1:
@@ -442,8 +448,9 @@ class TablesRead:
 
 
 def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
-                spans: dict[str, slice] | None) -> TablesRead:
+                table_spans: dict[str, slice] | None) -> TablesRead:
     """The three tables of a report, read by aligning its stream to the template."""
+    spans = table_spans
     inside = range(min(s.start for s in spans.values()), max(s.stop for s in spans.values())) if spans else None
     prose = frozenset(i for i in inside or () if len(norm[i]) == 1 and _is_prose(norm[i][0]))
     stream = build_stream(doc, prose, inside)
@@ -454,15 +461,17 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
         return out
     rows = {"proactive": template.tables["proactive"].rows, "requests": schema.REQUEST_ROWS}
     labels = {t: find_labels(stream, rows[t], *regions[t]) for t in rows}
-    gaps = gap_model(stream, regions, [lab for found in labels.values() for lab in found])
     reads: dict[str, dict[str, RowRead]] = {}
+    gaps = {}
     for table_id in rows:
         table = template.tables[table_id]
-        items = _items(stream, labels[table_id], *regions[table_id], gaps.base_cell is not None,
+        spans = _label_spans(labels[table_id])
+        gaps[table_id] = gap_model([pieces_between(stream, lo, hi) for lo, hi in spans], stream.has_gaps)
+        items = _items(stream, labels[table_id], *regions[table_id], gaps[table_id].base_cell is not None,
                        {len(r.cols) for r in rows[table_id]})
         row_ids = _rows_used(table, {lab.row.id for lab in labels[table_id]})
         out.row_ids[table_id] = row_ids
-        reads[table_id] = _read_items(out, table_id, items, row_ids, template, gaps)
+        reads[table_id] = _read_items(out, table_id, items, row_ids, template, gaps[table_id])
     _decide_requests(reads["requests"], out.row_ids["requests"])
     for table_id, by_row in reads.items():
         for read in by_row.values():
@@ -470,8 +479,19 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     appeals = pieces_between(stream, *regions["appeals"])
     if appeals.end_sep == LINE:
         appeals.end_gap = UNKNOWN_GAP
-    _read_appeals(out, appeals, gaps, stream, regions["appeals"])
+    # Its first number starts a row after the headers: only the gaps between its numbers say how it is laid out.
+    appeals_gaps = gap_model([Stretch(appeals.pieces[1:], LINE, UNKNOWN_GAP)], stream.has_gaps,
+                             gaps["requests"].base_row)
+    _read_appeals(out, appeals, appeals_gaps, _appeals_text(doc, table_spans))
     return out
+
+
+def _appeals_text(doc: Document, spans: dict[str, slice] | None) -> str:
+    """What the report prints under the appeals heading, for a table it replaced by a sentence."""
+    if spans is None:
+        return ""
+    rows = doc.rows[spans["appeals"]][1:]
+    return " ".join(" ".join(c for c in row if c) for row in rows).strip()
 
 
 def _is_prose(line: str) -> bool:
@@ -499,17 +519,18 @@ def _regions(stream: Stream, spans: dict[str, slice] | None, n_rows: int) -> dic
     }
 
 
-def gap_model(stream: Stream, regions: dict[str, tuple[int, int]], labels: list[Label]) -> GapModel:
-    """Blank lines are evidence only where cells come one per line: where most numbers start a line."""
-    stretches = [pieces_between(stream, lo, hi) for lo, hi in _label_spans(labels, regions)]
+def gap_model(stretches: list[Stretch], has_gaps: bool, base_row: int | None = None) -> GapModel:
+    """A table's blank lines, from its rows' stretches. They are evidence only where cells come one per line:
+    where most numbers start a line."""
     pieces = [p for s in stretches for p in s.pieces]
     inner = Counter(p.gap for p in pieces if p.sep == LINE)
-    if not stream.has_gaps or sum(inner.values()) * 2 <= len(pieces):
+    if not has_gaps or sum(inner.values()) * 2 <= len(pieces):
         return GapModel()
-    ends = Counter(s.end_gap for s in stretches if s.pieces and s.end_sep == LINE)
+    ends = Counter(s.end_gap for s in stretches if s.pieces and s.end_sep == LINE and s.end_gap != UNKNOWN_GAP)
     # The usual run is the shortest one seen more than once: most tables have two printed cells side by side
     # and a row ending in a printed cell, whatever share of their cells is empty.
-    base_cell, base_row = _shortest(inner), _shortest(ends) if ends else _shortest(inner)
+    base_cell = _shortest(inner)
+    base_row = _shortest(ends) if ends else base_row  # None: a table of one row, its row gaps unknown
     excess = {g - base_cell for g in inner if g > base_cell} | {g - base_row for g in ends if g > base_row}
     steps = tuple(s for s in sorted({1, base_cell + 1}) if all(e % s == 0 for e in excess)) or (1,)
     return GapModel(base_cell, base_row, steps)
@@ -520,13 +541,9 @@ def _shortest(counts: Counter) -> int:
     return min(repeated or counts)
 
 
-def _label_spans(labels: list[Label], regions: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
-    """From each label to the next one in its table."""
-    spans = []
-    for start, end in regions.values():
-        inside = [lab for lab in labels if start <= lab.start < end]
-        spans += [(lab.end, inside[k + 1].start) for k, lab in enumerate(inside[:-1])]
-    return spans
+def _label_spans(labels: list[Label]) -> list[tuple[int, int]]:
+    """From each label of a table to the next one."""
+    return [(lab.end, labels[k + 1].start) for k, lab in enumerate(labels[:-1])]
 
 
 @dataclass
@@ -637,6 +654,8 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
         stretch.raw = " ".join(p.text or "空" for p in stretch.pieces)
         if not free:
             return []
+    if not any(not p.blank for s in free for p in s.pieces):
+        return []  # rows of empty cells only, with no template row to hold them: header leftovers
     lone = [s for s in free if len(s.pieces) == 1]
     for candidates in (free, [s for s in free if s not in lone] if lone and len(free) > len(lone) else None):
         if candidates is None:
@@ -761,13 +780,12 @@ def ambiguous(table: str, row: str, read: RowRead) -> Finding:
 APPEALS_LINE = schema.Row("appeals", "", schema.APPEAL_COLS * len(schema.APPEALS.rows), "")
 
 
-def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, stream: Stream, region: tuple[int, int]) -> None:
+def _read_appeals(out: TablesRead, stretch: Stretch, gaps: GapModel, sentence: str) -> None:
     """The appeals table is one line of 15 numbers in print (three groups of five), wherever it was broken."""
     rows = schema.APPEALS.rows
     out.row_ids["appeals"] = tuple(r.id for r in rows)
     width = len(schema.APPEAL_COLS)
-    if not any(not p.blank for p in stretch.pieces) and not stretch.pieces:
-        sentence = stream.compact[region[0] : region[1]].replace(EMPTY, "")
+    if not stretch.pieces:
         out.findings.append(Finding("table_not_printed", "warning", "appeals", message=(
             "报告未印出行政复议、行政诉讼情况表" + (f"，只写明：“{sentence[:120]}”" if sentence else "")
             + "；相应单元格留空，不作 0 处理")))

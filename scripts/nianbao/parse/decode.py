@@ -79,14 +79,15 @@ def is_number(text: str) -> bool:
     return any(end == len(text) for end in _number_ends(text, 0))
 
 
-def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[range],
-                         split: bool) -> list[Reading] | None:
+def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[range], split: bool,
+                         inner: bool = False) -> list[Reading] | None:
     """All ways to read the pieces as `count` cells, where slots[i] says how many empty cells that left no
     trace may stand before piece i (slots[-1]: after the last). An empty piece ("") is one empty cell. With
-    `split`, a number piece may be several cells run together; without, it is exactly one number.
+    `split`, a number piece may be several cells run together; without, it is exactly one number. With
+    `inner`, empty cells may also hide between the numbers of a split piece.
     None when there are more than MAX_READINGS."""
     out: list[Reading] = []
-    splits = [_splits(p, count) if split else ([[p]] if p == "" or is_number(p) else []) for p in pieces]
+    splits = [_splits(p, count, inner) if split else ([[p]] if p == "" or is_number(p) else []) for p in pieces]
 
     def walk(i: int, acc: list[str]) -> bool:
         room = count - len(acc) - (len(pieces) - i)  # each piece left takes one cell at least
@@ -108,8 +109,9 @@ def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[rang
     return out if walk(0, []) else None
 
 
-def _splits(piece: str, limit: int) -> list[list[str]]:
-    """Every way to read one printed piece as consecutive numbers (at most `limit` of them)."""
+def _splits(piece: str, limit: int, inner: bool = False) -> list[list[str]]:
+    """Every way to read one printed piece as consecutive numbers (at most `limit` cells; with `inner`, empty
+    cells between them)."""
     if piece == "":
         return [[""]]
     found: list[list[str]] = []
@@ -120,6 +122,10 @@ def _splits(piece: str, limit: int) -> list[list[str]]:
         if pos == len(piece):
             found.append(list(acc))
             return
+        if inner and acc and acc[-1] != "":
+            acc.append("")
+            walk(pos, acc)
+            acc.pop()
         for end in _number_ends(piece, pos):
             acc.append(piece[pos:end])
             walk(end, acc)
