@@ -35,6 +35,7 @@ from .. import schema
 FAMILIES = ("cells_per_line", "ideographic", "one_line", "dropped", "broken_headers", "sentence", "fragments",
             "mixed")
 LOSSY = {"one_line", "dropped"}  # families whose printed text does not decide every cell
+LOSES_NOTHING = set(FAMILIES) - LOSSY - {"mixed"}  # (mixed is lossy where a table is printed by a lossy family)
 LINE_ENDS = ("\n", "\r\n", "\r")
 Key = tuple[str, str, str]
 
