@@ -476,6 +476,8 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     for table_id, by_row in reads.items():
         for read in by_row.values():
             _keep(out, table_id, read)
+        if labels[table_id]:
+            _unread(out, table_id, [template.row(table_id, r) for r in out.row_ids[table_id]])
     appeals = pieces_between(stream, *regions["appeals"])
     if appeals.end_sep == LINE:
         appeals.end_gap = UNKNOWN_GAP
@@ -483,7 +485,26 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     appeals_gaps = gap_model([Stretch(appeals.pieces[1:], LINE, UNKNOWN_GAP)], stream.has_gaps,
                              gaps["requests"].base_row)
     _read_appeals(out, appeals, appeals_gaps, _appeals_text(doc, table_spans))
+    if appeals.pieces:
+        _unread(out, "appeals", schema.APPEALS.rows)
     return out
+
+
+TABLE_NAMES = {"proactive": "主动公开政府信息情况表", "requests": "收到和处理政府信息公开申请情况表",
+               "appeals": "行政复议、行政诉讼情况表"}
+
+
+def _unread(out: TablesRead, table_id: str, rows: list[schema.Row]) -> None:
+    """A table whose labels were found but most of whose cells could not be placed is said to be unread (a
+    table the agency printed blank is read: its cells were placed, as blanks)."""
+    total = sum(len(r.cols) for r in rows)
+    placed = sum(len(r.cols) for r in rows if (table_id, r.id) in out.cells and (table_id, r.id) not in out.undecided)
+    placed += sum(v.value is not None for r in rows if (table_id, r.id) in out.undecided
+                  for v in out.cells.get((table_id, r.id), []))
+    if placed * 2 < total:
+        out.findings.append(Finding("table_unread", "warning", table_id, message=(
+            f"{TABLE_NAMES[table_id]}未能读出：{total} 个单元格中只有 {placed} 个能确定对应的栏目，其余留空；"
+            "请以原文为准")))
 
 
 def _appeals_text(doc: Document, spans: dict[str, slice] | None) -> str:

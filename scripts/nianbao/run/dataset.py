@@ -139,6 +139,9 @@ def _findings_reason(findings: list[Finding]) -> str:
     counts = Counter(f.check for f in findings)
     errors = sum(1 for f in findings if f.severity == "error")
     parts = ", ".join(f"{check} ×{n}" for check, n in sorted(counts.items()))
+    unread = [f.message.split("：", 1)[0] for f in findings if f.check == "table_unread"]
+    if unread:  # the worst news first: a table whose cells are mostly blank because they could not be read
+        return "、".join(unread) + f"；其余见检查结果（{parts}）"
     if errors:
         return f"{errors} of the report's own arithmetic checks fail ({parts}); figures are recorded as printed"
     return f"parsed with warnings ({parts})"
