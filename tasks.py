@@ -134,13 +134,32 @@ def _flat_line(s) -> None:
           f"{s.nonzero_recovered:>9}/{s.nonzero:<8}")
 
 
-@task(help={"seconds": "minimum time to repeat each measurement"})
-def bench_parse(c, seconds=3.0):
-    """Parse speed: text/HTML reports per second, PDF pages per second, PDF time against bare pdfplumber."""
+# The parser before the template-guided reader (issue 13): what `bench-parse` compares the current one with.
+PARSER_BASELINE = "87e946e"
+
+
+@task(help={"seconds": "minimum time to repeat each measurement",
+            "baseline": f"git revision whose parser to time on the same files (default {PARSER_BASELINE}; '' skips)"})
+def bench_parse(c, seconds=3.0, baseline=PARSER_BASELINE):
+    """Parse speed on a fixed file set (data/reports and tests/fixtures/flattenings): text/HTML reports per
+    second against the baseline parser in the same run, PDF pages per second and against bare pdfplumber,
+    and the slowest parse over every flattened rendering of the labelled reports."""
     import json
 
-    from nianbao.measure.benchmark import bench_parse as run
+    from nianbao.measure import flatten
+    from nianbao.measure.benchmark import baseline_speed, bench_parse as run, slowest_flattened, text_speed
 
+    texts = [paths.REPORTS, paths.FIXTURES / "flattenings"]
     pdfs = sorted(paths.FIXTURES.glob("*.pdf")) + (sorted(paths.CORPUS_REPORTS.glob("*.pdf"))
                                                    if paths.CORPUS_REPORTS.is_dir() else [])
-    print(json.dumps(run([paths.REPORTS], pdfs, float(seconds)), ensure_ascii=False))
+    result = run(texts, pdfs, float(seconds))
+    if baseline:  # alternate the two, twice, and keep each one's best: the machine's load hits both alike
+        ours, theirs = [result["text_reports_per_s"]], []
+        for _ in range(2):
+            theirs.append(baseline_speed(baseline, texts, float(seconds)))
+            ours.append(text_speed(texts, float(seconds)))
+        result.update(text_reports_per_s=max(ours), baseline=baseline, baseline_text_reports_per_s=max(theirs),
+                      text_speed_vs_baseline=round(max(ours) / max(theirs), 2))
+    labelled = [flatten.from_gold(p) for p in sorted(paths.GOLD.glob("*.json"))] if paths.GOLD.is_dir() else []
+    result.update(slowest_flattened(labelled + flatten.from_synthetic(20)))
+    print(json.dumps(result, ensure_ascii=False))

@@ -8,7 +8,9 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -68,6 +70,45 @@ def bench_parse(text_dirs: list[Path], pdf_files: list[Path], min_seconds: float
         result.update(pdf_pages=pages, pdf_pages_per_s=round(pages / ours, 1),
                       pdfplumber_pages_per_s=round(pages / bare, 1), pdf_time_ratio=round(ours / bare, 2))
     return result
+
+
+def text_speed(text_dirs: list[Path], min_seconds: float) -> float:
+    """Text/HTML reports per second (the figure the baseline's own code measures the same way)."""
+    return bench_parse(text_dirs, [], min_seconds)["text_reports_per_s"]
+
+
+def baseline_speed(rev: str, text_dirs: list[Path], min_seconds: float) -> float:
+    """text_speed of the parser as it was at git revision `rev`, exported and run in a process of its own."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(paths.ROOT), "archive", rev, "scripts/nianbao"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        code = ("import json,sys; from pathlib import Path; from nianbao.measure.benchmark import bench_parse; "
+                "print(json.dumps(bench_parse([Path(p) for p in sys.argv[2:]], [], float(sys.argv[1]))))")
+        run = subprocess.run([sys.executable, "-c", code, str(min_seconds), *map(str, text_dirs)], check=True,
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": f"{tmp}/scripts"})
+        return json.loads(run.stdout.strip().splitlines()[-1])["text_reports_per_s"]
+
+
+def slowest_flattened(labelled, seeds: int = 1) -> dict:
+    """The slowest parse over every rendering of every labelled report through every flattening family."""
+    from .flatten import FAMILIES, render
+
+    worst, count, total = (0.0, ""), 0, 0.0
+    for lab in labelled:
+        for family in FAMILIES:
+            for seed in range(seeds):
+                rendering = render(lab, family, seed)
+                if rendering is None:
+                    continue
+                data = rendering.text.encode("utf-8")
+                start = time.perf_counter()
+                extract_report(read_document(Path(f"{lab.name}.txt"), data))
+                seconds = time.perf_counter() - start
+                count, total = count + 1, total + seconds
+                worst = max(worst, (seconds, f"{lab.name} as {family} (seed {seed})"))
+    return {"flattened_renderings": count, "flattened_mean_ms": round(1000 * total / max(count, 1), 1),
+            "flattened_slowest_ms": round(1000 * worst[0], 1), "flattened_slowest": worst[1]}
 
 
 # ---- the whole pipeline at scale (`invoke bench --reports N`) ------------------------------------------------

@@ -17,6 +17,7 @@ printed number whole is preferred to one that splits digits, unless only a split
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -117,6 +118,8 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
 # ---- pieces: the numbers of a stretch of the stream ----------------------------------------------------
 
 _BLANK_WORDS = {EMPTY, "-", "--", "—", "——", "–", "/", "无", "空", "－"}
+_DIGIT = re.compile(r"\d")
+_DECREASE = re.compile(r"(减少|^减)$")  # 减少 5 printed for -5 in a 本年增/减 cell
 _TOKEN = re.compile(r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?|(?P<text>.)", re.S)
 # Words that make a number glued before them prose ("2024年", "收到3人次"), not a cell.
 _PROSE_AFTER = set("年月日时人次家份余多起宗名天号批类部篇期页倍%")
@@ -172,7 +175,7 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
             cell_of.append(word.cell)
             sep, gap, text, after_last = NONE, 0, "", None
             continue
-        if part == word.text and word.sep == CELL and not re.search(r"\d", stream.cells[word.cell]):
+        if part == word.text and word.sep == CELL and not _DIGIT.search(stream.cells[word.cell]):
             # A cell of words among the numbers of a row ("不详"): kept in its place if a number follows it.
             out.pieces.append(Piece("", sep, gap, before=text, raw=stream.cells[word.cell].strip(), unreadable=True,
                                     row=word.row))
@@ -191,7 +194,7 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
                 sep, gap = NONE, 0
                 continue
             number = m.group("num").replace(",", "")
-            if re.search(r"(减少|^减)$", text) and number[0] not in "+-":
+            if _DECREASE.search(text) and number[0] not in "+-":
                 number = "-" + number
             out.pieces.append(Piece(number, sep, gap, m.group("unit") or "", text, row=word.row))
             cell_of.append(word.cell)
@@ -227,6 +230,14 @@ class Label:
     index: int  # the row's place in the template
     start: int  # where the label (with its item number) starts in compact
     end: int  # where the label's pattern match ends
+    line: int = -1  # the Document row its end is printed on
+
+
+@functools.cache
+def _label_pattern(row: schema.Row) -> tuple[re.Pattern, str]:
+    """A row label's pattern for running text, and its official item number ("2.", "(一)")."""
+    norm = schema.normalize(row.label)
+    return re.compile(row.inline_pattern()), norm[: len(norm) - len(schema.strip_numbering(norm))]
 
 
 def find_labels(stream: Stream, rows: tuple[schema.Row, ...], start: int, end: int) -> list[Label]:
@@ -234,16 +245,15 @@ def find_labels(stream: Stream, rows: tuple[schema.Row, ...], start: int, end: i
     text = stream.compact
     found: list[Label] = []
     for index, row in enumerate(rows):
-        norm = schema.normalize(row.label)
-        prefix = norm[: len(norm) - len(schema.strip_numbering(norm))]  # the official item number: "2.", "(一)"
-        for m in re.compile(row.inline_pattern()).finditer(text, start, end):
+        pattern, prefix = _label_pattern(row)
+        for m in pattern.finditer(text, start, end):
             begin = m.start()
             if prefix and text[max(start, begin - len(prefix)) : begin] == prefix:
                 begin -= len(prefix)
             numbering = [g for g in _CHINESE_NUMBERING.finditer(text, max(start, begin - 12), begin) if g.end() == begin]
             if numbering:
                 begin = numbering[0].start()
-            found.append(Label(row, index, begin, m.end()))
+            found.append(Label(row, index, begin, m.end(), stream.words[stream.word_at(m.end() - 1)].row))
     found.sort(key=lambda lab: (lab.start, -lab.end))
     kept: list[Label] = []
     for lab in found:  # one label inside another is part of it ("其他" in "其他处理")
@@ -339,6 +349,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         slots[0] = ANY  # numbers set apart by spaces: empty cells may have been dropped before the first too
 
     def complete(reading: decode.Reading) -> decode.Reading:
+        if not fixed:
+            return reading
         rest = iter(reading)
         return tuple(fixed[i].text if i in fixed else next(rest) for i in range(len(row.cols)))
 
@@ -351,10 +363,15 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
     spaced = not glued and any(p.sep == SPACE for p in pieces)
     if glued:
         slots = [NO] * len(slots)
-    whole = decode.readings_with_blanks(texts, cells, slots, split=False)
-    whole = [complete(r) for r in whole] if whole is not None else None
+    if len(texts) == cells and all(t == "" or decode.is_number(t) for t in texts):
+        whole = [complete(tuple(texts))]  # exactly the row's cells, as printed: nothing to enumerate
+    else:
+        whole = decode.readings_with_blanks(texts, cells, slots, split=False)
+        whole = [complete(r) for r in whole] if whole is not None else None
     options = tried = whole
-    if whole is not None and (dropped_separators or not whole or (fits and not any(map(fits, whole)))):
+    # Splitting digits only adds cells: worth trying only where the print has fewer numbers than cells.
+    if whole is not None and len(texts) < cells and (dropped_separators or not whole
+                                                     or (fits and not any(map(fits, whole)))):
         split = decode.readings_with_blanks(texts, cells, slots, split=True, inner=spaced)
         if split is None:
             options = None
@@ -465,9 +482,11 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
     gaps = {}
     for table_id in rows:
         table = template.tables[table_id]
-        spans = _label_spans(labels[table_id])
-        gaps[table_id] = gap_model([pieces_between(stream, lo, hi) for lo, hi in spans], stream.has_gaps)
-        items = _items(stream, labels[table_id], *regions[table_id], gaps[table_id].base_cell is not None,
+        found, (start, end) = labels[table_id], regions[table_id]
+        bounds = [lab.start for lab in found] + [end]
+        reaches = [pieces_between(stream, lab.end, bounds[k + 1]) for k, lab in enumerate(found)]
+        gaps[table_id] = gap_model(reaches[:-1], stream.has_gaps)  # the last one runs into the next heading
+        items = _items(pieces_between(stream, start, bounds[0]), found, reaches, gaps[table_id].base_cell is not None,
                        {len(r.cols) for r in rows[table_id]})
         row_ids = _rows_used(table, {lab.row.id for lab in labels[table_id]})
         out.row_ids[table_id] = row_ids
@@ -562,11 +581,6 @@ def _shortest(counts: Counter) -> int:
     return min(repeated or counts)
 
 
-def _label_spans(labels: list[Label]) -> list[tuple[int, int]]:
-    """From each label of a table to the next one."""
-    return [(lab.end, labels[k + 1].start) for k, lab in enumerate(labels[:-1])]
-
-
 @dataclass
 class Item:
     """A stretch of numbers in reading order: printed with its label (`label`), or a row without one."""
@@ -575,41 +589,45 @@ class Item:
     label: Label | None = None
 
 
-def _items(stream: Stream, labels: list[Label], start: int, end: int, one_per_line: bool,
+def _items(head: Stretch, labels: list[Label], reaches: list[Stretch], one_per_line: bool,
            widths: set[int]) -> list[Item]:
     """The region cut into the numbers each label holds and the rows of numbers printed without a label.
 
-    A label holds the numbers of its own line (a line of one cell per line holds all up to the next label);
-    later lines of numbers before the next label are rows without a label."""
+    `reaches[k]` holds the numbers from label k to the next one. A label holds those of its own line (in a
+    table of one cell per line, all of them); later lines of numbers are rows without a label, as are those
+    before the first label (`head`)."""
     items: list[Item] = []
-    bounds = [lab.start for lab in labels] + [end]
 
-    def free_rows(lo: int, hi: int) -> None:
-        while lo < hi:
-            row = stream.words[stream.word_at(lo)].row
-            stop = min(hi, _row_end(stream, row))
-            stretch = pieces_between(stream, lo, stop)
-            # A row of empty cells is a row when it has a template row's width; else header leftovers.
-            if any(not p.blank for p in stretch.pieces) or len(stretch.pieces) in widths:
-                items.append(Item(stretch))
-            lo = stop
+    def free_rows(rows: list[Stretch]) -> None:
+        # A row of empty cells is a row when it has a template row's width; else header leftovers.
+        items.extend(Item(r) for r in rows if any(not p.blank for p in r.pieces) or len(r.pieces) in widths)
 
-    free_rows(start, bounds[0])
-    for k, lab in enumerate(labels):
-        reach = bounds[k + 1]
-        own = reach if one_per_line else min(reach, _row_end(stream, stream.words[stream.word_at(lab.end - 1)].row))
-        stretch = pieces_between(stream, lab.end, own)
-        if stretch.pieces:
-            items.append(Item(stretch, lab))
-        free_rows(own, reach)
+    free_rows(_by_row(head))
+    for lab, reach in zip(labels, reaches):
+        rows = [reach] if one_per_line else _by_row(reach)
+        if rows and (one_per_line or rows[0].pieces[0].row == lab.line):
+            items.append(Item(rows.pop(0), lab))
+        free_rows(rows)
     if items and items[-1].stretch.end_sep == LINE:
         items[-1].stretch.end_gap = UNKNOWN_GAP
     return items
 
 
-def _row_end(stream: Stream, row: int) -> int:
-    """Where a Document row ends in compact."""
-    return stream.row_starts[row + 1] if row + 1 < len(stream.row_starts) else len(stream.compact)
+def _by_row(stretch: Stretch) -> list[Stretch]:
+    """A stretch cut at the Document rows its numbers come from."""
+    rows: list[Stretch] = []
+    for piece in stretch.pieces:
+        if rows and rows[-1].pieces[-1].row == piece.row:
+            rows[-1].pieces.append(piece)
+            continue
+        if rows:
+            rows[-1].end_sep, rows[-1].end_gap = piece.sep, piece.gap
+        rows.append(Stretch([piece]))
+    if rows:
+        rows[-1].end_sep, rows[-1].end_gap = stretch.end_sep, stretch.end_gap
+    for row in rows:
+        row.raw = " ".join(p.text or "空" for p in row.pieces)
+    return rows
 
 
 Group = tuple[list[schema.Row], Stretch]

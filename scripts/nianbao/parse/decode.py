@@ -87,7 +87,10 @@ def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[rang
     `inner`, empty cells may also hide between the numbers of a split piece.
     None when there are more than MAX_READINGS."""
     out: list[Reading] = []
-    splits = [_splits(p, count, inner) if split else ([[p]] if p == "" or is_number(p) else []) for p in pieces]
+    # One run that must fill the row alone (no empty cell may hide around it) is split into exactly `count`.
+    exact = count if len(pieces) == 1 and not inner and all(len(s) == 1 and s[0] == 0 for s in slots) else None
+    limit = count - len(pieces) + 1  # each other piece takes one cell at least
+    splits = [_splits(p, limit, inner, exact) if split else ([[p]] if p == "" or is_number(p) else []) for p in pieces]
 
     def walk(i: int, acc: list[str]) -> bool:
         room = count - len(acc) - (len(pieces) - i)  # each piece left takes one cell at least
@@ -109,18 +112,21 @@ def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[rang
     return out if walk(0, []) else None
 
 
-def _splits(piece: str, limit: int, inner: bool = False) -> list[list[str]]:
-    """Every way to read one printed piece as consecutive numbers (at most `limit` cells; with `inner`, empty
-    cells between them)."""
+def _splits(piece: str, limit: int, inner: bool = False, exact: int | None = None) -> list[list[str]]:
+    """Every way to read one printed piece as consecutive numbers (at most `limit` cells, or exactly `exact`;
+    with `inner`, empty cells between them)."""
     if piece == "":
         return [[""]]
     found: list[list[str]] = []
 
     def walk(pos: int, acc: list[str]) -> None:
-        if len(acc) > limit or len(found) > MAX_READINGS:
+        if len(acc) > (exact or limit) or len(found) > MAX_READINGS:
             return
+        if exact and exact - len(acc) > len(piece) - pos:
+            return  # too few digits left for the cells still to fill
         if pos == len(piece):
-            found.append(list(acc))
+            if not exact or len(acc) == exact:
+                found.append(list(acc))
             return
         if inner and acc and acc[-1] != "":
             acc.append("")
