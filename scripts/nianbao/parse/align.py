@@ -705,9 +705,12 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
         joined = Stretch(pieces, candidates[-1].end_sep, candidates[-1].end_gap, " ".join(p.text or "空" for p in pieces))
         if gap_rows and len(pieces) == sum(len(r.cols) for r in gap_rows) and split_rows(joined, gap_rows):
             return [(gap_rows, joined)]
+    if not gap_rows:
+        return []  # numbers outside every row with no row missing: column numbers, notes, not cells
     numbers = sum(not p.blank for s in free for p in s.pieces)
+    out.undecided.update((table_id, r.id) for r in gap_rows)  # their zeros would be invented: no sums over them
     out.findings.append(Finding(
-        "unplaced_row", "warning", table_id, gap_rows[0].id if gap_rows else "",
+        "unplaced_row", "warning", table_id, gap_rows[0].id,
         message=f"有 {len(free)} 行数字（共 {numbers} 个）没有行名，无法与格式中的行对应（此处缺 {len(gap_rows)} 行）；"
                 "这些数字未采用，相应单元格留空"))
     return []
