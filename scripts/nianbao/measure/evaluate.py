@@ -33,6 +33,7 @@ class Score:
     wrong: list[str] = field(default_factory=list)  # every cell not right, described
     wrong_numbers: int = 0  # a number where the gold has another number or a blank
     blanks: int = 0  # a blank where the gold has a number
+    nonzero_wrong: int = 0  # wrong numbers where the gold has a non-zero one
     missed_checks: list[str] = field(default_factory=list)
     extra_checks: list[str] = field(default_factory=list)
     problem: str = ""
@@ -74,6 +75,7 @@ def score_file(report_path: Path, gold_path: Path) -> Score:
                         score.blanks += 1
                     else:
                         score.wrong_numbers += 1
+                        score.nonzero_wrong += want not in (None, 0)
     found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
     expected = set(gold.get("failed_checks", []))
     optional = set(gold.get("optional_checks", []))
@@ -104,6 +106,7 @@ def summary(scores: list[Score]) -> dict:
         "nonzero_accuracy": sum(s.nonzero_right for s in scores) / nonzero if nonzero else 0.0,
         "wrong_numbers": sum(s.wrong_numbers for s in scores),
         "blanks": sum(s.blanks for s in scores),
+        "nonzero_wrong_numbers": sum(s.nonzero_wrong for s in scores),
         "template_right": sum(s.template_ok for s in scores),
         "year_right": sum(s.year_ok for s in scores),
         "checks_right": sum(s.checks_ok for s in scores),
