@@ -14,6 +14,8 @@ import re
 from decimal import Decimal
 from typing import Callable, Iterator, Sequence
 
+from .values import MAX_DIGITS
+
 Reading = tuple[str, ...]
 MAX_READINGS = 20_000  # beyond this a run is too long to decide; it is reported, not searched
 MAX_COMBINATIONS = 200_000
@@ -118,6 +120,8 @@ def _splits(piece: str, limit: int, inner: bool = False) -> list[list[str]]:
 
     def walk(pos: int, acc: list[str]) -> None:
         if len(acc) > limit or len(found) > MAX_READINGS:
+            return
+        if len(piece) - pos > (limit - len(acc)) * (MAX_DIGITS + 2):  # the rest fits in no numbers a report prints
             return
         if pos == len(piece):
             found.append(list(acc))
