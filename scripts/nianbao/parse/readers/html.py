@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
