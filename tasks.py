@@ -10,7 +10,7 @@ from nianbao.run.pipeline import Layout
 
 LIMIT_HELP = {"jobs": "worker processes (default: one per core)",
               "max_mb": "files larger than this are not read (default 64)",
-              "timeout": "seconds one file may take before it is given up (default 120)",
+              "timeout": "seconds one file may take before it is given up (default 120; a small file gets 10 s + 20 s per MB)",
               "memory_mb": "memory one worker may add while reading a file (default 2048)",
               "scheduler": "parse on a Dask cluster instead of local processes, e.g. tcp://10.0.0.5:8786"}
 

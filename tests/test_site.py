@@ -54,8 +54,8 @@ def test_report_text_is_escaped_everywhere(site):
         assert "&lt;script&gt;alert" in html and "{{ 7*7 }}" in html, name
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;局" in page(site, f"{rows['hostile.txt']['agency_slug']}/2023")
     # Source files that MkDocs or a browser would render are offered as plain text only.
-    sources = {p.name for p in (site / "site" / "sources").iterdir()}
-    assert {"hostile.md.txt", "hostile.html.txt", "hostile.txt"} <= sources and "hostile" not in sources
+    sources = {p.name for p in (site / "site" / "sources").glob("*/*")}  # sources/<report_id>/<file name>
+    assert {"hostile.md.txt", "hostile.html.txt", "hostile.txt"} <= sources and "hostile.md" not in sources
 
 
 def pagefind_fragments(site) -> dict[str, str]:

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 
 @dataclass
@@ -78,14 +78,16 @@ class _Worker:
         self.conn.close()
 
 
-def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, timeout: float,
+def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, timeout: float | Sequence[float],
                  memory_mb: float = 0) -> Iterator[Any]:
     """Yield fn(item) for each item, in order; a Failure where the call timed out or its worker died.
-    Each worker may use memory_mb more memory than it started with (0: no limit).
+    timeout: seconds per call, or one number per item. Each worker may use memory_mb more memory than it
+    started with (0: no limit).
 
     An exception raised by fn is re-raised here, in the parent. fn must be a module-level function.
     """
     items = list(items)
+    timeouts = list(timeout) if isinstance(timeout, Sequence) else [timeout] * len(items)
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     def new_worker() -> _Worker:
         return _Worker(ctx, fn, memory_mb)
@@ -101,7 +103,7 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
                         _replace(workers, w, new_worker)
                         w = workers[i]
                     w.conn.send(items[next_item])
-                    w.index, w.deadline = next_item, time.monotonic() + timeout
+                    w.index, w.deadline = next_item, time.monotonic() + timeouts[next_item]
                     next_item += 1
             busy = [w for w in workers if w.index >= 0]
             soonest = min(w.deadline for w in busy)
@@ -120,7 +122,7 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
                 w.index = -1
             now = time.monotonic()
             for w in [w for w in workers if w.index >= 0 and w.deadline <= now]:
-                results[w.index] = Failure(f"gave up after {timeout:g} s: reading this file took too long")
+                results[w.index] = Failure(f"gave up after {timeouts[w.index]:g} s: reading this file took too long")
                 _replace(workers, w, new_worker)
             while next_out in results:
                 yield results.pop(next_out)

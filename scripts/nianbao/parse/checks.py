@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from .. import schema
+from .values import within_bounds
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def _printed(value: str | None) -> str:
 
 
 def _fmt(d: Decimal) -> str:
-    return str(d.normalize()) if d != d.to_integral() else str(int(d))
+    # Not via int(): a number of thousands of digits in a report's text would pass Python's limit for int → str.
+    return str(d.normalize()) if d != d.to_integral() else format(d.to_integral_value(), "f")
 
 
 def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset()) -> list[Finding]:
@@ -123,6 +125,8 @@ def text_vs_table(narrative: str, value: Lookup) -> list[Finding]:
     seen = set()
     for label, pattern, table, alternatives in _NARRATIVE_FIGURES:
         for m in re.finditer(pattern, text):
+            if not within_bounds(m.group(1)):  # no figure has so many digits: garbage, not a claim to check
+                continue
             said = Decimal(m.group(1))
             sums = []
             for cells in alternatives:

@@ -14,6 +14,8 @@ import re
 from decimal import Decimal
 from typing import Callable, Iterator, Sequence
 
+from .values import MAX_DIGITS
+
 Reading = tuple[str, ...]
 MAX_READINGS = 20_000  # beyond this a run is too long to decide; it is reported, not searched
 MAX_COMBINATIONS = 200_000
@@ -124,6 +126,8 @@ def _splits(piece: str, limit: int, inner: bool = False, exact: int | None = Non
             return
         if exact and exact - len(acc) > len(piece) - pos:
             return  # too few digits left for the cells still to fill
+        if len(piece) - pos > ((exact or limit) - len(acc)) * (MAX_DIGITS + 2):  # the rest fits in no numbers a report prints
+            return
         if pos == len(piece):
             if not exact or len(acc) == exact:
                 found.append(list(acc))

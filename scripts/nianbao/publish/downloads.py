@@ -6,6 +6,8 @@ dictionary, the id list with official labels, and a Frictionless Data Package (v
 from __future__ import annotations
 
 import json
+import re
+from decimal import localcontext
 from typing import Callable
 
 import pandas as pd
@@ -166,7 +168,9 @@ def _plain(value, places: int | None = None) -> str:
     if value is None:
         return ""
     if places is not None:
-        value = round(value, places)
+        with localcontext() as context:  # a rate of a 26-digit total has more digits than the default 28
+            context.prec = max(context.prec, len(value.as_tuple().digits) + places + 2)
+            value = round(value, places)
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -179,9 +183,13 @@ def _cell_label(table_id: str, row_id: str, col_id: str, template: str | None) -
     return f"{t.tables[table_id].title} · {row.label} · {col.label}"
 
 
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
 def _defuse(value):
-    """Text that Excel would run as a formula (=, +, @, or - not followed by a digit) gets a leading '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "@", "-") and not value[1:2].isdigit():
+    """Text that Excel would run as a formula gets a leading ': anything that starts with =, +, -, @, a TAB
+    or a CR (Excel strips the last two, then reads a formula), except a plain number such as -3 or 1.5."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -16,7 +16,7 @@ import re
 import shutil
 from collections import namedtuple
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,13 +55,14 @@ CHECK_NAMES = {
     "agency_unknown": "报告未写明发布机关",
     "place_ambiguous": "机关名称中的地名对应多个行政区划",
     "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
+    "more_findings": "提示过多，未全部列出",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
-                   "unreadable_cell", "extra_cells", "appeals_shape")),
+                   "unreadable_cell", "extra_cells", "appeals_shape", "more_findings")),
     ("发布机关与地区", ("agency_unknown", "place_ambiguous", "place_corrected")),
 )
 
@@ -172,17 +173,22 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         rows_by_report(data[name]) for name in ("cells", "checks", "sections"))
 
     pages: list[ReportPage] = []
+    skipped: list[str] = []  # reports whose page could not be made: named in the summary, never the run's end
     for meta in parsed.to_dict("records"):
         rid = meta["report_id"]
         cells = cells_by_report.get(rid, [])
         checks = checks_by_report.get(rid, [])
-        lookup = cell_lookup(cells)
-        page = ReportPage(
-            meta, cells, checks, sections_by_report.get(rid, []), key_figures(lookup, checks),
-            names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
-            {v.indicator.id: v for v in compute(lookup)},
-        )
-        page.charts = report_charts(page, lookup)
+        try:
+            lookup = cell_lookup(cells)
+            page = ReportPage(
+                meta, cells, checks, sections_by_report.get(rid, []), key_figures(lookup, checks),
+                names.get(meta["agency_slug"], meta["agency"]) or "机构不详", report_url(meta),
+                {v.indicator.id: v for v in compute(lookup)},
+            )
+            page.charts = report_charts(page, lookup)
+        except Exception as e:  # noqa: BLE001  one report's data must not stop the pages of the others
+            skipped.append(f"{meta['source_file']}: {type(e).__name__}: {str(e)[:200]}")
+            continue
         pages.append(page)
     by_agency: dict[str, list[ReportPage]] = {}
     for page in sorted(pages, key=lambda p: p.meta["year"]):
@@ -194,10 +200,15 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
 
     def write_report_page(page: ReportPage) -> None:
         meta = page.meta
-        out.write(page.url.rstrip("/") + ".md", report_template.render(
-            p=page, tables=render_tables(meta["template"], page.cells),
-            source_link=copy_source(out, meta, reports_dir), superseded=passed_over.get(meta["report_id"], []),
-            page_address=site_url + page.url))
+        try:
+            markdown = report_template.render(
+                p=page, tables=render_tables(meta["template"], page.cells),
+                source_link=copy_source(out, meta, reports_dir), superseded=passed_over.get(meta["report_id"], []),
+                page_address=site_url + page.url)
+        except Exception as e:  # noqa: BLE001  as above: this report's page is missing, the others are made
+            skipped.append(f"{meta['source_file']}: {type(e).__name__}: {str(e)[:200]}")
+            return
+        out.write(page.url.rstrip("/") + ".md", markdown)
         out.write(page.url.rstrip("/") + ".csv", page_data_csv(page.cells, data["cells"].columns))
 
     for page in pages:  # while the charts render
@@ -227,7 +238,9 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         columns=COLUMNS, unparsed=other_files.to_dict("records")))
     out.write("quality.md", env.get_template("quality.md.j2").render(
         groups=quality_groups(pages), total=len(pages), conflicts=[
-            (page, passed_over[page.meta["report_id"]]) for page in pages if page.meta["report_id"] in passed_over],
+            (page, [(other, differing_cells(page.cells, cells_by_report.get(other["report_id"], [])))
+                    for other in passed_over[page.meta["report_id"]]])
+            for page in pages if page.meta["report_id"] in passed_over],
         unparsed=len(other_files)))
     out.write("index.md", env.get_template("index.md.j2").render(
         pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
@@ -252,7 +265,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
     removed = out.remove_stale()
     return f"pages: {len(pages)} report pages, {len(by_agency)} agencies, {len(years)} years; " \
-           f"{out.changed} files written, {removed} stale removed → {docs}"
+           f"{out.changed} files written, {removed} stale removed → {docs}" + \
+           "".join(f"\npages: no page for {line}" for line in skipped)
 
 
 TABLE_PAGE_ROWS = 500  # a comparison table longer than this is split into one page per year and region
@@ -329,20 +343,30 @@ def key_figures(c: dict, checks: list[tuple]) -> Figures:
 
 
 def format_number(value) -> str:
+    """'1234.50' → '1,234.5'. Never through int(), which refuses numbers of thousands of digits; text that
+    is no number is shown as it is."""
     if value is None or value == "":
         return ""
-    d = Decimal(value) if not isinstance(value, Decimal) else value
-    return f"{d:,f}".rstrip("0").rstrip(".") if d != d.to_integral() else f"{int(d):,}"
+    try:
+        d = Decimal(value) if not isinstance(value, Decimal) else value
+        if d != d.to_integral():
+            return f"{d:,f}".rstrip("0").rstrip(".")
+        return f"{d.to_integral_value():,f}"
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
 
 
 _MARKUP_CHARS = re.compile(r"""[<>&"'`\\\s]+""")
 
 
 def yaml_string(value: str) -> Markup:
-    """A front-matter value. The theme prints front matter into <title> and <meta content="…"> without
-    escaping it, so characters that could open markup or close the attribute are dropped here; a JSON
-    string is valid YAML and keeps Chinese readable."""
-    return Markup(json.dumps(_MARKUP_CHARS.sub(" ", str(value)).strip(), ensure_ascii=False))
+    """A front-matter value: the one place report text enters front matter. The theme prints front matter
+    into <title> and <meta content="…"> without escaping it, so characters that could open markup or close
+    the attribute are dropped; so is every character YAML does not allow in a document (controls, C1,
+    U+FFFE …), which would make MkDocs render the whole front matter as Markdown. Only printable characters
+    stay, in a JSON string: valid YAML, and Chinese stays readable."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
+    return Markup(json.dumps(" ".join(_MARKUP_CHARS.sub(" ", text).split()), ensure_ascii=False))
 
 
 def web_url(value: str) -> str:
@@ -352,6 +376,14 @@ def web_url(value: str) -> str:
 
 def format_rate(value) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
+
+
+def differing_cells(chosen: list[tuple], other: list[tuple]) -> list[tuple[str, str, str]]:
+    """The cells in which another file for the same agency-year differs from the one shown:
+    ('requests.new_received.total', value shown, other value), in template order."""
+    a, b = cell_lookup(chosen), cell_lookup(other)
+    return [(".".join(key), a.get(key, ""), b.get(key, "")) for key in dict.fromkeys([*a, *b])
+            if a.get(key, "") != b.get(key, "")]
 
 
 def quality_groups(pages: list[ReportPage]) -> list[tuple[str, list[tuple[ReportPage, list]]]]:
@@ -442,15 +474,23 @@ def page_data_csv(cells: list[tuple], columns) -> str:
     return buffer.getvalue()
 
 
+MAX_NAME_BYTES = 200  # a served file's name; file systems allow 255 bytes, and ".txt" is added to some
+
+
 def copy_source(out: PageWriter, meta: dict, reports_dir: Path) -> str:
-    """Offer the source file for download. HTML and Markdown are served as .txt: MkDocs would render a .md
-    file as a page and a browser an .html one, and a report's markup must never run here."""
+    """Offer the source file for download, in a folder of its report id (two files never share a path,
+    whatever their names). HTML and Markdown are served as .txt: MkDocs would render a .md file as a page
+    and a browser an .html one, and a report's markup must never run here. Only a regular file is copied,
+    never what a link points to."""
     src = reports_dir / meta["source_file"]
-    if not src.exists():
+    if src.is_symlink() or not src.is_file():
         return ""
-    name = meta["source_file"] + ("" if src.suffix.lower() in SERVED_AS_IS else ".txt")
-    out.write(f"sources/{name}", src.read_bytes())
-    return f"sources/{name}"
+    name = src.name + ("" if src.suffix.lower() in SERVED_AS_IS else ".txt")
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        name = meta["report_id"] + (src.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,8}", src.suffix.lower()) else "")
+        name += "" if src.suffix.lower() in SERVED_AS_IS else ".txt"
+    out.write(f"sources/{meta['report_id']}/{name}", src.read_bytes())
+    return f"sources/{meta['report_id']}/{name}"
 
 
 # ---- charts -----------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from .stamp import code_digest
 
 # The modules a parse result depends on: the whole parse subpackage and its data, the contract, and the stage that
 # makes the cached entries; nothing of the publish side.
-PARSE_CODE = ("parse/**/*.py", "parse/identity_data/*", "schema.py", "run/dataset.py", "run/parse_cache.py")
+PARSE_CODE = ("parse/**/*.py", "parse/identity_data/*", "schema.py", "run/dataset.py", "run/listing.py",
+              "run/parse_cache.py")
 
 
 def code_version(settings: str = "") -> str:

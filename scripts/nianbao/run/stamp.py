@@ -16,16 +16,22 @@ from ..paths import PACKAGE
 
 
 def tree_digest(*roots: Path) -> str:
-    """Names, sizes and modification times of every file under roots (a root may be a file)."""
+    """Names, types, sizes and modification times of every entry under roots (a root may be a file), as the
+    parse stage lists them (listing.py): links are not followed, no file is opened."""
+    from .listing import list_entries
+
     digest = hashlib.sha256()
     for root in roots:
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.is_file())
+            paths = [item.path for item in list_entries(root)]
         else:
-            files = [root] if root.exists() else []
-        for path in files:
-            st = path.stat()
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            paths = [root] if root.exists() else []
+        for path in paths:
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

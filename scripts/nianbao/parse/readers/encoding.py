@@ -14,6 +14,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
     UTF-8 text with a few broken bytes (a truncated download, a bad copy) stays UTF-8 with the broken bytes
     as U+FFFD: GB18030 would accept most such files too, and turn every character into the wrong one.
     """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # a byte-order mark: UTF-16 (Windows' "Unicode" text)
+        return data.decode("utf-16", errors="replace")
     if declared is None:
         m = _META_CHARSET.search(data[:4096])
         declared = m.group(1).decode("ascii", "ignore").lower() if m else None

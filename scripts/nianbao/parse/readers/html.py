@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from . import Document, ReadError, reader
 from .encoding import decode
 
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "pre", "blockquote", "tr", "br"}
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _hidden(tag: Tag) -> bool:
+    """An element no reader of the page sees: its text is no part of the report."""
+    return tag.has_attr("hidden") or bool(_HIDDEN_STYLE.search(str(tag.get("style", ""))))
 
 
 @reader(".html", ".htm")
 def read_html(path: Path, data: bytes) -> Document:
     soup = BeautifulSoup(decode(data), "html.parser")
+    for tag in soup.find_all(_hidden):
+        tag.decompose()
+    for cdata in soup.find_all(string=lambda s: isinstance(s, CData)):  # in HTML, CDATA is no shown text
+        cdata.extract()
     rows: list[list[str]] = []
     line: list[str] = []
 

@@ -30,6 +30,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             rows: list[list[str]] = []
             chars = 0
+            if not pdf.pages:  # pdfminer stops at a page tree that loops or leads nowhere: no page at all
+                raise ReadError("PDF 的页面树损坏（循环引用或为空），没有可读的页面")
             for page in pdf.pages:
                 chars += len(page.chars)
                 rows.extend(_page_rows(page))
