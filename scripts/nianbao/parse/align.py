@@ -672,11 +672,37 @@ def _read_items(out: TablesRead, table_id: str, items: list[Item], row_ids: tupl
         last = max(last, index)
     settle(len(row_ids))
     reads: dict[str, RowRead] = {}
-    for rows, stretch in groups:
+    for rows, stretch in _misaligned(out, table_id, groups, row_ids):
         for row, part in zip(rows, [stretch] if len(rows) == 1 else split_rows(stretch, rows) or []):
             fits, prefer = _row_arithmetic(table_id, row)
             reads[row.id] = read_row(part, row, gaps, fits, prefer=prefer)
     return reads
+
+
+def _misaligned(out: TablesRead, table_id: str, groups: list[Group], row_ids: tuple[str, ...]) -> list[Group]:
+    """A labelled row holding a whole row of numbers more than its cells, with no row missing to take them:
+    labels and numbers have slipped apart (a tall label cell printed after its row's numbers). The slip may run
+    on: each next row may hold its predecessor's numbers, up to a row that holds fewer or more than its own,
+    or a row printed with no number at all (it took the last slipped ones). Those rows are left blank and
+    flagged rather than read one row off."""
+    kept, slipping, previous = [], False, -2
+    for rows, stretch in groups:
+        cells = sum(len(r.cols) for r in rows)
+        numbers = sum(not p.blank for p in stretch.pieces)
+        surplus = len(rows) == 1 and numbers - cells >= len(rows[0].cols) > 1
+        index = row_ids.index(rows[0].id)
+        slipping = slipping and index == previous + 1
+        previous = row_ids.index(rows[-1].id)
+        if slipping or surplus:
+            for row in rows:
+                out.undecided.add((table_id, row.id))
+                out.cells[(table_id, row.id)] = [Value(stretch.raw, None)] * len(row.cols)
+                out.findings.append(Finding("unplaced_row", "warning", table_id, row.id, actual=stretch.raw, message=(
+                    f"行名与数字错位：此处印有“{stretch.raw}”，前后几行的数字与行名对不上，无法确定哪行数字属于哪一行；留空")))
+            slipping = surplus or (slipping and numbers == cells)
+            continue
+        kept.append((rows, stretch))
+    return kept
 
 
 def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list[Stretch],
