@@ -116,7 +116,8 @@ REQUEST_ROWS = (
     ),
     _req("other_misc", "3.其他", r"^其他$", inline=r"3\.其他(?!处理|法律|对外)"),
     _req("other", "（六）其他处理", r"^其他处理$"),
-    _req("total_handled", "（七）总计", r"^总计$", inline=r"\(七\)总计"),
+    # （七） is often left off; a bare 总计 elsewhere (a column heading) holds no numbers and anchors nothing.
+    _req("total_handled", "（七）总计", r"^总计$", inline=r"(?:\(七\))?(?:总计|合计)(?!\d*[件个])"),
     _req("carried_forward", "四、结转下年度继续办理", r"^结转下年度"),
 )
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")

@@ -135,6 +135,7 @@ def table_rows(lab: Labelled) -> dict[str, list[Row]]:
 # ---- noise -----------------------------------------------------------------------------------------------
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 
 
 class Noise:
@@ -146,7 +147,10 @@ class Noise:
         return value.translate(_FULL_WIDTH) if self.full_width and self.rng.random() < 0.5 else value
 
     def label(self, label: str) -> str:
-        """A stray space inside a label, now and then."""
+        """A label as printed: now and then without its item number (总计 for （七）总计), or with a stray
+        space inside."""
+        if self.rng.random() < 0.15:
+            label = _NUMBERING.sub("", label) or label
         if len(label) > 6 and self.rng.random() < 0.15:
             at = self.rng.randrange(3, len(label) - 2)
             return label[:at] + " " + label[at:]
@@ -203,7 +207,7 @@ def _cells_per_line(tables: dict[str, list[Row]], rng: random.Random, noise: Noi
                 cell(row.group, pending)
                 pending = cell_gap
             if row.label:
-                parts = noise.wrap(row.label)
+                parts = noise.wrap(noise.label(row.label))
                 cell(parts[0], pending)
                 lines.extend(parts[1:])
                 pending = cell_gap
@@ -242,7 +246,8 @@ def _one_line(tables: dict[str, list[Row]], rng: random.Random, noise: Noise) ->
         for row in rows:
             if row.header:
                 text += "".join(row.header)
-            text += row.group + row.label + "".join(noise.number(v) for v in row.values if v is not None)
+            text += row.group + (noise.label(row.label) if row.label else "") + "".join(
+                noise.number(v) for v in row.values if v is not None)
         out.append([text])
     return out
 
@@ -269,7 +274,7 @@ def _broken_headers(tables: dict[str, list[Row]], rng: random.Random, noise: Noi
                 # Each header word broken over two lines, the way a narrow column wraps it: 商业 / 企业.
                 tops, bottoms = zip(*((h[: len(h) // 2 or 1], h[len(h) // 2 or 1 :]) for h in row.header))
                 lines += ["\t".join(tops), "\t".join(bottoms)]
-            label = [row.group, row.label] if row.label else []
+            label = [row.group, noise.label(row.label)] if row.label else []
             lines.append("\t".join(label + [noise.number(v) if v is not None else "" for v in row.values]).rstrip("\t"))
         out.append(lines)
     return out
@@ -289,15 +294,16 @@ def _fragments(tables: dict[str, list[Row]], rng: random.Random, noise: Noise) -
             if row.group:
                 lines.append(row.group)
             shape = rng.random()
-            if row.label and shape < 0.3:  # the label on a line of its own, its numbers in a row below
-                lines += noise.wrap(row.label)
+            label = noise.label(row.label) if row.label else ""
+            if label and shape < 0.3:  # the label on a line of its own, its numbers in a row below
+                lines += noise.wrap(label)
                 lines.append("| " + " | ".join(cells) + " |")
             elif shape < 0.5 and len(cells) > 2:  # the row broken over two lines
                 at = rng.randrange(1, len(cells))
-                lines.append("| " + " | ".join(([row.label] if row.label else []) + cells[:at]) + " |")
+                lines.append("| " + " | ".join(([label] if label else []) + cells[:at]) + " |")
                 lines.append("| " + " | ".join(cells[at:]) + " |")
             else:
-                lines.append("| " + " | ".join(([row.label] if row.label else []) + cells) + " |")
+                lines.append("| " + " | ".join(([label] if label else []) + cells) + " |")
             if rng.random() < 0.1:
                 lines.append(rng.choice((f"— {page} —", f"第 {page} 页", f"- {page} -", f"第{page}页 共8页")))
                 page += 1

@@ -412,18 +412,22 @@ def row_values(read: RowRead, reading: decode.Reading) -> list[Value]:
 
 def split_rows(stretch: Stretch, rows: list[schema.Row]) -> list[Stretch] | None:
     """A stretch that holds several template rows (their labels missing), cut into one stretch per row:
-    at the cell counts when the numbers are exactly the rows' cells and each cut falls on a line end, else at
-    the line ends when there are exactly as many lines as rows."""
+    at the cell counts when the numbers are exactly the rows' cells and each cut falls on a boundary (a line
+    end, or words between), else at the boundaries when there are exactly as many as rows."""
     pieces = stretch.pieces
     sizes = [len(r.cols) for r in rows]
+
+    def boundary(p: Piece) -> bool:  # a line end, or words between two numbers (a label we cannot anchor on)
+        return p.sep >= LINE or bool(p.before)
+
     if len(pieces) == sum(sizes):
         cuts, at = [], 0
         for size in sizes[:-1]:
             at += size
             cuts.append(at)
-        if all(pieces[c].sep >= LINE for c in cuts):
+        if all(boundary(pieces[c]) for c in cuts):
             return _cut(stretch, cuts)
-    cuts = [i for i, p in enumerate(pieces) if i and p.sep >= LINE]
+    cuts = [i for i, p in enumerate(pieces) if i and boundary(p)]
     if len(cuts) == len(rows) - 1:
         return _cut(stretch, cuts)
     return None
@@ -604,7 +608,7 @@ def _items(head: Stretch, labels: list[Label], reaches: list[Stretch], one_per_l
 
     free_rows(_by_row(head))
     for lab, reach in zip(labels, reaches):
-        rows = [reach] if one_per_line else _by_row(reach)
+        rows = ([reach] if reach.pieces else []) if one_per_line else _by_row(reach)
         if rows and (one_per_line or rows[0].pieces[0].row == lab.line):
             items.append(Item(rows.pop(0), lab))
         free_rows(rows)
@@ -652,6 +656,8 @@ def _read_items(out: TablesRead, table_id: str, items: list[Item], row_ids: tupl
         gap_rows = [template.row(table_id, r) for r in row_ids[last + 1 : next_index] if r not in pinned]
         if free:
             groups.extend(_fill(out, table_id, gap_rows, list(free), last_group))
+        elif gap_rows and last_group and split_rows(last_group[1], last_group[0] + gap_rows):
+            last_group[0].extend(gap_rows)  # a labelled row's stretch also holds the rows whose labels are missing
         free.clear()
 
     for item in items:
