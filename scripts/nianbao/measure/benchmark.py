@@ -103,7 +103,7 @@ def slowest_flattened(labelled, seeds: int = 1) -> dict:
                     continue
                 data = rendering.text.encode("utf-8")
                 start = time.perf_counter()
-                extract_report(read_document(Path(f"{lab.name}.txt"), data))
+                extract_report(read_document(Path(f"{lab.name}{rendering.suffix}"), data))
                 seconds = time.perf_counter() - start
                 count, total = count + 1, total + seconds
                 worst = max(worst, (seconds, f"{lab.name} as {family} (seed {seed})"))

@@ -136,7 +136,7 @@ class FlatScore:
 
 
 def score_rendering(rendering) -> FlatScore:
-    report = extract_report(read_document(Path(f"{rendering.name}-{rendering.family}.txt"),
+    report = extract_report(read_document(Path(f"{rendering.name}-{rendering.family}{rendering.suffix}"),
                                           rendering.text.encode("utf-8")))
     score = FlatScore(rendering.family, renderings=1)
     for key, want in rendering.expected.items():

@@ -13,6 +13,8 @@ digits, wrapped labels, LF/CRLF/CR line ends). Families:
 - `sentence`: the appeals table replaced by a sentence (only where it holds nothing but zeros);
 - `fragments`: pipe tables broken by a converter: labels apart from their numbers, rows split over lines,
   invented column names (数据1…), page footers;
+- `paragraphs`: a web page whose table became one paragraph per cell (`<p>` each, no blank lines to count);
+  an empty cell prints as an empty paragraph;
 - `mixed`: each table through another of the families above, as pages assembled from several sources are.
 
 Each rendering carries the cells a reader must return and the cells that trying every reading of the
@@ -22,6 +24,7 @@ cells or separators. Decidability is worked out here by brute force, apart from 
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import random
@@ -33,7 +36,7 @@ from pathlib import Path
 from .. import schema
 
 FAMILIES = ("cells_per_line", "ideographic", "one_line", "dropped", "broken_headers", "sentence", "fragments",
-            "mixed")
+            "paragraphs", "mixed")
 LOSSY = {"one_line", "dropped"}  # families whose printed text does not decide every cell
 LOSES_NOTHING = set(FAMILIES) - LOSSY - {"mixed"}  # (mixed is lossy where a table is printed by a lossy family)
 LINE_ENDS = ("\n", "\r\n", "\r")
@@ -59,6 +62,7 @@ class Rendering:
     text: str
     expected: dict[Key, str | None]
     decidable: set[Key]
+    suffix: str = ".txt"  # the file type it is read as
 
 
 def from_gold(path: Path) -> Labelled:
@@ -311,7 +315,20 @@ def _fragments(tables: dict[str, list[Row]], rng: random.Random, noise: Noise) -
     return out
 
 
-RENDER = {"cells_per_line": _cells_per_line, "ideographic": _ideographic, "one_line": _one_line,
+def _paragraphs(tables: dict[str, list[Row]], rng: random.Random, noise: Noise) -> list[list[str]]:
+    out = []
+    for rows in tables.values():
+        cells: list[str] = []
+        for row in rows:
+            cells += row.header or []
+            cells += [row.group] if row.group else []
+            cells += [noise.label(row.label)] if row.label else []
+            cells += [noise.number(v) if v is not None else "" for v in row.values]
+        out.append(["<p>" + html.escape(c) + "</p>" for c in cells])
+    return out
+
+
+RENDER = {"cells_per_line": _cells_per_line, "paragraphs": _paragraphs, "ideographic": _ideographic, "one_line": _one_line,
           "dropped": _dropped, "broken_headers": _broken_headers, "fragments": _fragments}
 
 
@@ -329,17 +346,23 @@ def render(lab: Labelled, family: str, seed: int) -> Rendering | None:
         printed = _broken_headers({k: v for k, v in tables.items() if k != "appeals"}, rng, noise) + [[SENTENCE]]
         expected.update({k: None for k in expected if k[0] == "appeals"})
     elif family == "mixed":
-        per_table = {t: rng.choice(list(RENDER)) for t in tables}
+        # (text families only: a page of paragraphs would fold the other tables' tabs into spaces)
+        per_table = {t: rng.choice([f for f in RENDER if f != "paragraphs"]) for t in tables}
         printed = [RENDER[per_table[t]]({t: rows}, rng, noise)[0] for t, rows in tables.items()]
     else:
         printed = RENDER[family](tables, rng, noise)
     lines = _document(lab, printed)
     if family == "one_line" and rng.random() < 0.5:
         lines = [" ".join(line for line in lines if line)]  # the whole page on one line
+    suffix = ".txt"
+    if "paragraphs" in per_table.values():  # a web page: every other line a paragraph of its own
+        lines = [line if line.startswith("<p>") else f"<p>{html.escape(line)}</p>" for line in lines if line]
+        lines = ["<html><head><meta charset=\"utf-8\"></head><body>", *lines, "</body></html>"]
+        suffix = ".html"
     text = rng.choice(LINE_ENDS).join(lines)
     keys = {k for k in expected if k not in lab.unscored}
     decidable = _decidable(lab, tables, per_table) & keys
-    return Rendering(lab.name, family, text, {k: expected[k] for k in keys}, decidable)
+    return Rendering(lab.name, family, text, {k: expected[k] for k in keys}, decidable, suffix)
 
 
 # ---- what the printed text decides -------------------------------------------------------------------------

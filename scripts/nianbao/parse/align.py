@@ -207,9 +207,12 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
             break
     else:
         out.end_sep, out.end_gap = after_last or (LINE, 0)
-    # Word cells count as cells only between two numbers of one row; elsewhere they are headers or notes.
-    keep = [not p.unreadable or any(q.row == p.row and not q.blank for q in out.pieces[k + 1:])
-            and any(q.row == p.row and not q.blank for q in out.pieces[:k]) for k, p in enumerate(out.pieces)]
+    # A cell of words after a number of its row ("不详") holds its column; so does a cell OCR could not read
+    # ("?"), wherever it stands in a row of numbers. Other word cells are labels, headers or notes. (A cell
+    # more than a row has at its end is trimmed when the row is read.)
+    keep = [not p.unreadable or any(q.row == p.row and not q.blank for q in (out.pieces if "?" in p.raw else
+                                                                            out.pieces[:k]))
+            for k, p in enumerate(out.pieces)]
     out.pieces = [p for p, ok in zip(out.pieces, keep) if ok]
     cell_of = [c for c, ok in zip(cell_of, keep) if ok]
     for piece, cell in zip(out.pieces, cell_of):
@@ -280,10 +283,17 @@ class GapModel:
     base_cell: int | None = None
     base_row: int | None = None
     steps: tuple[int, ...] = (1,)
+    lines_hide_cells: bool = False  # one cell per line with no blank lines recorded: any line end may hide some
+
+    @property
+    def one_per_line(self) -> bool:
+        return self.base_cell is not None or self.lines_hide_cells
 
     def slot(self, sep: int, gap: int, last: bool = False, row_start: bool = False):
         """How many empty cells may hide at a separator (`last`: after a row's last piece; `row_start`: before
         the first piece of a row printed after its headers, not after its label)."""
+        if sep == LINE and self.lines_hide_cells:
+            return ANY
         if sep == LINE and self.base_cell is not None:
             if gap == UNKNOWN_GAP or ((last or row_start) and self.base_row is None):
                 return ANY
@@ -490,7 +500,7 @@ def read_tables(doc: Document, norm: list[list[str]], template: schema.Template,
         bounds = [lab.start for lab in found] + [end]
         reaches = [pieces_between(stream, lab.end, bounds[k + 1]) for k, lab in enumerate(found)]
         gaps[table_id] = gap_model(reaches[:-1], stream.has_gaps)  # the last one runs into the next heading
-        items = _items(pieces_between(stream, start, bounds[0]), found, reaches, gaps[table_id].base_cell is not None,
+        items = _items(pieces_between(stream, start, bounds[0]), found, reaches, gaps[table_id].one_per_line,
                        {len(r.cols) for r in rows[table_id]})
         row_ids = _rows_used(table, {lab.row.id for lab in labels[table_id]})
         out.row_ids[table_id] = row_ids
@@ -568,8 +578,10 @@ def gap_model(stretches: list[Stretch], has_gaps: bool, base_row: int | None = N
     where most numbers start a line."""
     pieces = [p for s in stretches for p in s.pieces]
     inner = Counter(p.gap for p in pieces if p.sep == LINE)
-    if not has_gaps or sum(inner.values()) * 2 <= len(pieces):
+    if sum(inner.values()) * 2 <= len(pieces):
         return GapModel()
+    if not has_gaps:  # one cell per line, and nothing says where an empty cell was: it may have been anywhere
+        return GapModel(lines_hide_cells=True)
     ends = Counter(s.end_gap for s in stretches if s.pieces and s.end_sep == LINE and s.end_gap != UNKNOWN_GAP)
     # The usual run is the shortest one seen more than once: most tables have two printed cells side by side
     # and a row ending in a printed cell, whatever share of their cells is empty.

@@ -28,15 +28,25 @@ def read_html(path: Path, data: bytes) -> Document:
     for cdata in soup.find_all(string=lambda s: isinstance(s, CData)):  # in HTML, CDATA is no shown text
         cdata.extract()
     rows: list[list[str]] = []
+    gaps: list[int] = []  # empty paragraphs before each row: an empty cell, where a table became paragraphs
     line: list[str] = []
+    blank = 0
 
-    def flush():
+    def add(row: list[str]) -> None:
+        nonlocal blank
+        rows.append(row)
+        gaps.append(blank)
+        blank = 0
+
+    def flush() -> bool:
         text = " ".join("".join(line).split())
         if text:
-            rows.append([text])
+            add([text])
         line.clear()
+        return bool(text)
 
     def walk(node: Tag):
+        nonlocal blank
         for child in node.children:
             if isinstance(child, NavigableString):
                 if child.__class__.__name__ in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
@@ -48,11 +58,14 @@ def read_html(path: Path, data: bytes) -> Document:
                     continue
                 if name == "table":
                     flush()
-                    rows.extend(_table_rows(child))
+                    for row in _table_rows(child):
+                        add(row)
                 elif name in _BLOCKS:
                     flush()
+                    before = len(rows)
                     walk(child)
-                    flush()
+                    if not flush() and len(rows) == before and name != "br":
+                        blank += 1
                 else:
                     walk(child)
 
@@ -60,7 +73,7 @@ def read_html(path: Path, data: bytes) -> Document:
     flush()
     if not rows:
         raise ReadError("HTML page has no text")
-    return Document(path, "html", rows, meta=_meta(soup))
+    return Document(path, "html", rows, gaps, meta=_meta(soup))
 
 
 def _meta(soup: BeautifulSoup) -> dict[str, str]:
