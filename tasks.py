@@ -81,11 +81,13 @@ def bench(c, reports=1000, jobs=0, search=""):
 
 @task(help={"flatten": "also render every labelled report through each flattening family and score those",
             "synthetic": "synthetic reports added to the gold ones for --flatten (default 40)",
-            "seeds": "renderings per report and family for --flatten (default 2)"})
-def score(c, flatten=False, synthetic=40, seeds=2):
+            "seeds": "renderings per report and family for --flatten (default 2)",
+            "scans": "score image-only PDFs made from the gold PDFs and the fixtures instead (OCR)"})
+def score(c, flatten=False, synthetic=40, seeds=2, scans=False):
     """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells, wrong cells
     apart from blank ones), and who published each report (agency, region, level) from the documents alone,
-    under other file names. --flatten: the same reports through every flattening family (measure/flatten.py)."""
+    under other file names. --flatten: the same reports through every flattening family (measure/flatten.py).
+    --scans: the cells of image-only PDFs made from the gold PDFs and the fixtures, read by OCR."""
     import tempfile
 
     from nianbao.measure.evaluate import identity_summary, score_corpus, score_identity, summary
@@ -93,6 +95,8 @@ def score(c, flatten=False, synthetic=40, seeds=2):
     if flatten:
         _score_flattened(int(synthetic), int(seeds))
         return
+    if scans:
+        return score_scans()
     if not paths.GOLD.is_dir():
         raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
     scores = score_corpus(paths.CORPUS_REPORTS, paths.GOLD)
@@ -134,6 +138,23 @@ def _flat_line(s) -> None:
           f"{s.nonzero_recovered:>9}/{s.nonzero:<8}")
 
 
+def score_scans():
+    """`invoke score --scans`: each gold PDF (../shared, when there) and fixture made into scans and read by OCR."""
+    import json
+
+    from nianbao.measure.evaluate import scan_summary, score_scans as run
+
+    def show(s):
+        print(f"{s.variant:18} {s.file:24} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
+              f"checks {'ok' if s.checks_ok else 'differ'} {s.seconds:5.1f} s"
+              + (f"  wrong {s.wrong[:3]}" if s.wrong else "") + (f"  unflagged {s.unflagged[:3]}" if s.unflagged else ""),
+              flush=True)
+
+    scores = run(paths.CORPUS_REPORTS, paths.GOLD, paths.FIXTURES, paths.CACHE / "scans", progress=show)
+    for line in scan_summary(scores):
+        print(json.dumps(line, ensure_ascii=False))
+
+
 # The parser before the template-guided reader (issue 13): what `bench-parse` compares the current one with.
 PARSER_BASELINE = "87e946e"
 
@@ -143,16 +164,25 @@ PARSER_BASELINE = "87e946e"
 def bench_parse(c, seconds=3.0, baseline=PARSER_BASELINE):
     """Parse speed on a fixed file set (data/reports and tests/fixtures/flattenings): text/HTML reports per
     second against the baseline parser in the same run, PDF pages per second and against bare pdfplumber,
-    and the slowest parse over every flattened rendering of the labelled reports."""
+    the slowest parse over every flattened rendering of the labelled reports, and scanned pages per second
+    (OCR, on the fixtures made into 150-dpi scans)."""
     import json
 
     from nianbao.measure import flatten
     from nianbao.measure.benchmark import baseline_speed, bench_parse as run, slowest_flattened, text_speed
+    from nianbao.measure.scans import image_only_pdf
 
     texts = [paths.REPORTS, paths.FIXTURES / "flattenings"]
     pdfs = sorted(paths.FIXTURES.glob("*.pdf")) + (sorted(paths.CORPUS_REPORTS.glob("*.pdf"))
                                                    if paths.CORPUS_REPORTS.is_dir() else [])
-    result = run(texts, pdfs, float(seconds))
+    scans = []  # the fixtures' pages as 150-dpi pictures (read once: OCR takes seconds a page)
+    for pdf in sorted(paths.FIXTURES.glob("*.pdf")):
+        scan = paths.CACHE / "scans" / "bench" / f"{pdf.stem} 150dpi.pdf"
+        if pdf.name != "scanned.pdf" and not scan.exists():
+            scan.parent.mkdir(parents=True, exist_ok=True)
+            scan.write_bytes(image_only_pdf(pdf.read_bytes(), 150))
+        scans += [scan] if scan.exists() else []
+    result = run(texts, pdfs, float(seconds), scans)
     if baseline:  # alternate the two, twice, and keep each one's best: the machine's load hits both alike
         ours, theirs = [result["text_reports_per_s"]], []
         for _ in range(2):

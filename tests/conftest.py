@@ -78,3 +78,10 @@ def site(tmp_path_factory):
     with environment(SITE_URL=SITE_URL):
         build_site(root / "docs", root / "site")  # strict: any MkDocs warning fails the build
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ocr_cache(tmp_path_factory):
+    """OCR results in a cache of the session's own: OCR really runs in the tests, once per scan."""
+    with environment(NIANBAO_OCR_CACHE=str(tmp_path_factory.mktemp("ocr") / "ocr.sqlite")):
+        yield

@@ -61,7 +61,7 @@ def test_every_input_file_has_exactly_one_line_with_a_reason(mixed):
     ("random bytes.pdf", "failed", "not a readable PDF"),
     ("cut_off.pdf", "failed", "cut off or damaged"),
     ("password.pdf", "failed", "加密的 PDF，需要密码"),
-    ("scanned copy.pdf", "unsupported", "scanned image: no text layer"),
+    ("scanned copy.pdf", "unsupported", "scanned image with no text"),
     ("old_binary.doc", "unsupported", "旧版 Word 97-2003"),
     ("glyph_bomb.pdf", "failed", "gave up after 11.8 s"),
     ("broken_utf8.txt", "warnings", "unreadable_bytes"),

@@ -56,8 +56,9 @@ def test_pdf_table_without_rules_is_read_from_word_positions():
     assert {row for _, row, *_ in wrong} <= flagged
 
 
-def test_scanned_pdf_is_unsupported_with_a_reason():
-    with pytest.raises(Unsupported, match="scanned image: no text layer"):
+def test_scanned_page_without_text_is_unsupported_with_a_reason():
+    """A picture of a page holding no text (a frame drawn on white): OCR finds nothing to read."""
+    with pytest.raises(Unsupported, match="scanned image with no text: nothing to read on its 1 page"):
         read_document(FIXTURES / "scanned.pdf")
 
 

@@ -1,5 +1,6 @@
-"""Benchmarks. `invoke bench-parse`: text/HTML reports per second, PDF pages per second, and our PDF parse
-time against pdfplumber's bare extract_text() + extract_tables() on the same pages. `invoke bench`: the
+"""Benchmarks. `invoke bench-parse`: text/HTML reports per second, PDF pages per second, our PDF parse
+time against pdfplumber's bare extract_text() + extract_tables() on the same pages, and scanned pages (OCR)
+per second. `invoke bench`: the
 whole pipeline on a synthetic corpus, with its memory, site size and search download."""
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def _bare_pdfplumber(files: list[tuple[Path, bytes]]) -> None:
                 page.extract_tables()
 
 
-def bench_parse(text_dirs: list[Path], pdf_files: list[Path], min_seconds: float = 3.0) -> dict:
+def bench_parse(text_dirs: list[Path], pdf_files: list[Path], min_seconds: float = 3.0,
+                scan_files: list[Path] = ()) -> dict:
     texts = [(p, p.read_bytes()) for d in text_dirs for p in sorted(d.iterdir()) if p.suffix.lower() in TEXT_SUFFIXES]
     pdfs, pages = [], 0
     for path in pdf_files:
@@ -69,6 +71,8 @@ def bench_parse(text_dirs: list[Path], pdf_files: list[Path], min_seconds: float
         bare, _ = _timed(lambda: _bare_pdfplumber(pdfs), min_seconds)
         result.update(pdf_pages=pages, pdf_pages_per_s=round(pages / ours, 1),
                       pdfplumber_pages_per_s=round(pages / bare, 1), pdf_time_ratio=round(ours / bare, 2))
+    if scan_files:
+        result.update(bench_scans(scan_files))
     return result
 
 
@@ -109,6 +113,31 @@ def slowest_flattened(labelled, seeds: int = 1) -> dict:
                 worst = max(worst, (seconds, f"{lab.name} as {family} (seed {seed})"))
     return {"flattened_renderings": count, "flattened_mean_ms": round(1000 * total / max(count, 1), 1),
             "flattened_slowest_ms": round(1000 * worst[0], 1), "flattened_slowest": worst[1]}
+
+
+def bench_scans(scan_files: list[Path]) -> dict:
+    """Scanned pages per second: image-only PDFs read by OCR once, with the OCR cache off and the models
+    loaded beforehand (a worker loads them once for all the files it reads)."""
+    from ..parse.readers import ocr
+
+    scans = [(p, p.read_bytes()) for p in scan_files]
+    saved = os.environ.get("NIANBAO_OCR_CACHE")
+    os.environ["NIANBAO_OCR_CACHE"] = ""
+    try:
+        start = time.perf_counter()
+        ocr._ocr()
+        load = time.perf_counter() - start
+        start = time.perf_counter()
+        _parse_all(scans)
+        elapsed = time.perf_counter() - start
+    finally:
+        if saved is None:
+            os.environ.pop("NIANBAO_OCR_CACHE")
+        else:
+            os.environ["NIANBAO_OCR_CACHE"] = saved
+    pages = sum(len(pdfplumber.open(p).pages) for p, _ in scans)
+    return {"scan_files": len(scans), "scan_pages": pages, "scan_pages_per_s": round(pages / elapsed, 2),
+            "ocr_model_load_s": round(load, 2)}
 
 
 # ---- the whole pipeline at scale (`invoke bench --reports N`) ------------------------------------------------

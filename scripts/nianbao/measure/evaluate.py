@@ -216,3 +216,118 @@ def score_identity(reports_dir: Path, gold_dir: Path, work: Path, jobs: int = 0)
 def identity_summary(scores: list[IdentityScore]) -> dict:
     return {f"{f}_{outcome}": sum(s.fields[f] == outcome for s in scores)
             for f in IDENTITY_FIELDS for outcome in ("right", "wrong", "blank")}
+
+
+# ---- scans (`invoke score --scans`) --------------------------------------------------------------------------
+
+SCAN_VARIANTS = (("150 dpi", 150, ""), ("100 dpi", 100, ""),
+                 *((f"100 dpi {how}", 100, how) for how in ("blur", "noise", "jpeg", "skew", "grey")))
+
+
+@dataclass
+class ScanScore:
+    variant: str
+    file: str
+    cells: int = 0
+    right: int = 0
+    wrong: list[str] = field(default_factory=list)  # a value that is not the printed one: must never happen
+    flagged: int = 0  # left blank, with a warning on its row or an OCR uncertainty warning
+    unflagged: list[str] = field(default_factory=list)  # left blank without a word
+    nonzero: int = 0
+    nonzero_right: int = 0
+    checks_ok: bool = False
+    seconds: float = 0.0
+
+
+def scan_sources(reports_dir: Path, gold_dir: Path, fixtures: Path) -> list[tuple[Path, dict]]:
+    """The text PDFs with gold labels (the corpus's, when ../shared is there, and the project's own)."""
+    sources = []
+    for gold_path in sorted(gold_dir.glob("*.json")) if gold_dir.is_dir() else []:
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if gold["file"].endswith(".pdf"):
+            sources.append((reports_dir / gold["file"], gold))
+    expected = json.loads((fixtures / "official_2021.json").read_text(encoding="utf-8"))
+    for name in ("official_2021.pdf", "borderless_2021.pdf"):
+        sources.append((fixtures / name, {**expected, "failed_checks": []}))
+    return sources
+
+
+def score_scan(scan: Path, gold: dict, variant: str) -> ScanScore:
+    import time
+
+    start = time.perf_counter()
+    score = ScanScore(variant, gold.get("file", scan.name))
+    try:
+        doc = read_document(scan)
+        report = extract_report(doc)
+    except ReadError as e:
+        doc, report = None, Report(template="unknown", problem=str(e))
+    score.seconds = time.perf_counter() - start
+    uncertain = bool(doc and doc.warnings)
+    ambiguous = set(gold.get("ambiguous", []))
+    for table, rows in gold["cells"].items():
+        for row, cols in rows.items():
+            for col, want in cols.items():
+                key = f"{table}.{row}.{col}"
+                if key in ambiguous:
+                    continue
+                got = report.value(table, row, col)
+                score.cells += 1
+                ok = _same(got, want)
+                score.right += ok
+                if want not in (None, 0):
+                    score.nonzero += 1
+                    score.nonzero_right += ok
+                if ok:
+                    continue
+                if got is not None:
+                    score.wrong.append(f"{key}: got {got!r}, want {want!r}")
+                elif uncertain or any(f.table == table and f.row in ("", row) and f.col in ("", col)
+                                      for f in report.findings):
+                    score.flagged += 1
+                else:
+                    score.unflagged.append(f"{key}: blank, want {want!r}")
+    found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
+    expected, optional = set(gold.get("failed_checks", [])), set(gold.get("optional_checks", []))
+    score.checks_ok = expected <= found <= expected | optional
+    return score
+
+
+def score_scans(reports_dir: Path, gold_dir: Path, fixtures: Path, work: Path,
+                variants=SCAN_VARIANTS, progress=lambda s: None) -> list[ScanScore]:
+    """Every gold PDF made into image-only PDFs (each variant: a resolution and a degradation) and scored."""
+    from ..parse.readers import ocr
+    from .scans import image_only_pdf
+
+    # What is measured is reading, not the time budget: on a machine busy with other work a 6-page scan
+    # can run past the 80 s a worker gives OCR.
+    ocr.SECONDS = 3600
+    work.mkdir(parents=True, exist_ok=True)
+    scores = []
+    for variant, dpi, how in variants:
+        for source, gold in scan_sources(reports_dir, gold_dir, fixtures):
+            scan = work / f"{source.stem} {dpi}dpi{' ' + how if how else ''}.pdf"
+            if not scan.exists():
+                scan.write_bytes(image_only_pdf(source.read_bytes(), dpi, how))
+            scores.append(score_scan(scan, gold, variant))
+            progress(scores[-1])
+    return scores
+
+
+def scan_summary(scores: list[ScanScore]) -> list[dict]:
+    """Per variant: the share of cells and of non-zero cells right, wrong cells, flagged and unflagged blanks."""
+    out = []
+    for variant in dict.fromkeys(s.variant for s in scores):
+        group = [s for s in scores if s.variant == variant]
+        cells, nonzero = sum(s.cells for s in group), sum(s.nonzero for s in group)
+        out.append({
+            "variant": variant, "files": len(group), "cells": cells,
+            "accuracy": round(sum(s.right for s in group) / cells, 4) if cells else 0.0,
+            "nonzero_accuracy": round(sum(s.nonzero_right for s in group) / nonzero, 4) if nonzero else 0.0,
+            "wrong": sum(len(s.wrong) for s in group),
+            "blank_flagged": sum(s.flagged for s in group),
+            "blank_unflagged": sum(len(s.unflagged) for s in group),
+            "checks_right": sum(s.checks_ok for s in group),
+            "seconds": round(sum(s.seconds for s in group), 1),
+        })
+    return out

@@ -43,6 +43,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "retrieved": ("date", "获取日期"),
         "duplicate_of": ("string", "与之字节相同的报告编号（status 为 duplicate 时）"),
         "superseded_by": ("string", "同一机构同一年度另有文件时，网站采用的那份的报告编号"),
+        "read_by": ("string", "读取方式：text（文件自带的文字）、ocr（扫描件，由文字识别从页面图片读出）"),
     },
     "cells.csv": {
         "report_id": ("string", "报告编号"),

@@ -56,13 +56,14 @@ CHECK_NAMES = {
     "place_ambiguous": "机关名称中的地名对应多个行政区划",
     "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
     "more_findings": "提示过多，未全部列出",
+    "ocr": "扫描件文字识别没有把握或未读完",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
-                   "unreadable_cell", "extra_cells", "appeals_shape", "more_findings")),
+                   "unreadable_cell", "extra_cells", "appeals_shape", "more_findings", "ocr")),
     ("发布机关与地区", ("agency_unknown", "place_ambiguous", "place_corrected")),
 )
 

@@ -23,6 +23,7 @@ from ..parse.checks import Finding, carry_chain
 from ..parse.extract import Report, checked_findings, extract_report
 from ..parse.identity import Identity, identify
 from ..parse.readers import ReadError, Unsupported, read_document
+from ..parse.readers.ocr import engine_id
 from ..parse.registry import Registry, file_slug
 from ..parse.values import (MAX_DIGITS, MAX_YEAR, MIN_YEAR, Value, stored_number, valid_date, valid_year,
                            within_bounds)
@@ -35,6 +36,7 @@ REPORT_COLUMNS = (
     # beyond SCHEMA.md's list:
     "agency_slug", "agency_printed", "adcode", "level", "agency_kind", "identity_source", "source_url", "retrieved",
     "duplicate_of", "superseded_by",
+    "read_by",  # "ocr": read from pictures of the pages (a scan); "text": from the file's own text
 )
 CELL_COLUMNS = ("report_id", "table", "row", "col", "value", "raw", "unit")
 CHECK_COLUMNS = ("report_id", "check", "severity", "table", "row", "col", "expected", "actual", "message")
@@ -61,6 +63,7 @@ class Entry:
     identity_source: str = ""  # document or registry
     agency: str = ""  # the agency's canonical name: its newest report's, or the registry's
     agency_slug: str = ""
+    read_by: str = ""  # the Document's: "text" or "ocr"; "" when the file could not be read
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,10 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
 
 def _read_and_check(entry: Entry, path: Path, data: bytes) -> None:
     doc = read_document(path, data)
+    entry.read_by = doc.read_by
     report = extract_report(doc)
+    # What OCR was unsure of or left unread is said where the report's other warnings are.
+    report.findings += [Finding("ocr", "warning", message=warning) for warning in doc.warnings]
     entry.identity = identify(doc.rows, report.title, doc.text, doc.meta)
     _bound_values(report)
     _placeholder_cells(report, doc.rows)
@@ -255,7 +261,8 @@ def parse_corpus(
     names = [item.name for item in listed]
     max_bytes = int(limits.max_mb * 1e6)
     entries: list[Entry | None] = [_not_read(item, max_bytes, limits) for item in listed]
-    settings = f"max_mb={limits.max_mb} memory_mb={limits.memory_mb}"
+    # The OCR engine and its models are part of what a scan's result depends on.
+    settings = f"max_mb={limits.max_mb} memory_mb={limits.memory_mb} ocr={engine_id()}"
     store = ParseCache(cache, code_version(settings)) if cache else None
     keys: dict[int, str] = {}
     if store:
@@ -486,7 +493,7 @@ def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:
             "agency_slug": e.agency_slug, "agency_printed": who.printed, "adcode": who.adcode, "level": who.level,
             "agency_kind": who.kind if who.name else "", "identity_source": e.identity_source,
             "source_url": src.source_url, "retrieved": src.retrieved,
-            "duplicate_of": e.duplicate_of, "superseded_by": e.superseded_by,
+            "duplicate_of": e.duplicate_of, "superseded_by": e.superseded_by, "read_by": e.read_by,
         })
         if r is None:
             continue

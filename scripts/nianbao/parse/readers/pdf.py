@@ -28,13 +28,15 @@ _PARAGRAPH_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(]
 def read_pdf(path: Path, data: bytes) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            rows: list[list[str]] = []
-            chars = 0
+            pages: list[list[list[str]]] = []
+            pictures: dict[int, float] = {}  # pages with pictures and no text (scans): their resolution
             if not pdf.pages:  # pdfminer stops at a page tree that loops or leads nowhere: no page at all
                 raise ReadError("PDF 的页面树损坏（循环引用或为空），没有可读的页面")
-            for page in pdf.pages:
-                chars += len(page.chars)
-                rows.extend(_page_rows(page))
+            for number, page in enumerate(pdf.pages, 1):
+                pages.append(_page_rows(page) if page.chars else [])
+                if not page.chars and page.images:
+                    pictures[number] = max(image["srcsize"][0] * 72 / max(1.0, image["width"]) for image in page.images)
+            chars = sum(len(page.chars) for page in pdf.pages)
     except (PdfminerException, PSException) as e:
         # pdfplumber wraps what pdfminer raises on opening; pages parsed later raise pdfminer's own errors.
         cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
@@ -43,9 +45,13 @@ def read_pdf(path: Path, data: bytes) -> Document:
         if isinstance(cause, MemoryError) or "allocate" in str(cause):  # zlib's own out-of-memory error
             raise ReadError("a compressed stream in this PDF expands past the memory one file may use") from None
         raise ReadError(f"not a readable PDF ({cause}): the file may be cut off or damaged") from None
-    if not chars:
-        raise Unsupported("scanned image: no text layer (the PDF holds only pictures of pages)")
-    return Document(path, "pdf", rows)
+    if not pictures:
+        if not chars:
+            raise Unsupported("no text: the PDF's pages hold neither text nor pictures")
+        return Document(path, "pdf", [row for rows in pages for row in rows])
+    from . import ocr
+
+    return ocr.read_pdf_pictures(path, data, pages, pictures)
 
 
 def _page_rows(page) -> list[list[str]]:
@@ -64,7 +70,7 @@ def _page_rows(page) -> list[list[str]]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside_tables) if boxes else page
-    placed.extend(_paragraphs(_lines(text_page.extract_words())))
+    placed.extend((top, cells) for top, cells, _ in _paragraphs(_lines(text_page.extract_words())))
     placed.sort(key=lambda item: item[0])  # stable: rows of one table keep their order
     return [cells for _, cells in placed if any(cells)]
 
@@ -84,6 +90,7 @@ class _Line:
     size: float  # about one character's width: the font size
     cells: list[str]
     spans: list[tuple[float, float]]  # each cell's x0, x1
+    words: list[list[dict]]  # each cell's words (the OCR reader keeps their tokens)
 
     @property
     def x1(self) -> float:
@@ -111,16 +118,18 @@ def _lines(words: list[dict]) -> list[_Line]:
     for group in groups:
         group.sort(key=lambda w: w["x0"])
         size = max(w["bottom"] - w["top"] for w in group)
-        line = _Line(group[0]["top"], size, [group[0]["text"]], [(group[0]["x0"], group[0]["x1"])])
+        line = _Line(group[0]["top"], size, [group[0]["text"]], [(group[0]["x0"], group[0]["x1"])], [[group[0]]])
         for before, word in zip(group, group[1:]):
             gap = word["x0"] - before["x1"]
-            if gap > size:
+            if gap > size or before.get("alone") or word.get("alone"):  # OCR: a number is a cell of its own
                 line.cells.append(word["text"])
                 line.spans.append((word["x0"], word["x1"]))
+                line.words.append([word])
             else:  # one cell: a space only between two Latin letters or digits
                 glue = " " if gap > 0.15 * size and before["text"][-1].isascii() and word["text"][0].isascii() else ""
                 line.cells[-1] += glue + word["text"]
                 line.spans[-1] = (line.spans[-1][0], word["x1"])
+                line.words[-1].append(word)
         if out and _continues_row(out[-1], line):
             _merge_numbers(out[-1], line)
         else:
@@ -138,21 +147,24 @@ def _continues_row(previous: _Line, line: _Line) -> bool:
 
 
 def _merge_numbers(previous: _Line, line: _Line) -> None:
-    cells = sorted(zip(previous.cells + line.cells, previous.spans + line.spans), key=lambda c: c[1][0])
-    previous.cells, previous.spans = [c for c, _ in cells], [s for _, s in cells]
+    cells = sorted(zip(previous.cells + line.cells, previous.spans + line.spans, previous.words + line.words),
+                   key=lambda c: c[1][0])
+    previous.cells, previous.spans, previous.words = ([c[i] for c in cells] for i in range(3))
 
 
-def _paragraphs(lines: list[_Line]) -> list[tuple[float, list[str]]]:
+def _paragraphs(lines: list[_Line]) -> list[tuple[float, list[str], list[list[dict]]]]:
     """Join the lines of a paragraph: a line of prose that reaches the right margin continues on the next
-    line, unless that one starts a heading or a numbered item. Table lines (several cells) stay apart."""
+    line, unless that one starts a heading or a numbered item. Table lines (several cells) stay apart.
+    Each row comes with its top and its cells' words."""
     right = max((line.x1 for line in lines), default=0)
-    out: list[tuple[float, list[str]]] = []
+    out: list[tuple[float, list[str], list[list[dict]]]] = []
     previous_full = False
     for line in lines:
         prose = len(line.cells) == 1
         if out and previous_full and prose and not _PARAGRAPH_START.match(line.cells[0]):
             out[-1][1][0] += line.cells[0]
+            out[-1][2][0].extend(line.words[0])
         else:
-            out.append((line.top, list(line.cells)))
+            out.append((line.top, list(line.cells), [list(words) for words in line.words]))
         previous_full = prose and line.x1 >= right - 2 * line.size
     return out

@@ -1,0 +1,162 @@
+"""Scanned reports read by OCR (RapidOCR's bundled models, one thread): the project's own fixture scanned at
+100 dpi (tests/fixtures/scans, made by make_scan_fixtures.py), a page of it as a PNG file, and a real report
+from ../shared turned into a scan at test time. A scan must never give a wrong number: a cell is right, or
+blank and flagged."""
+
+import csv
+import json
+import sqlite3
+import struct
+import subprocess
+import sys
+import zlib
+from decimal import Decimal
+
+import pytest
+from conftest import FIXTURES, requires_shared
+from nianbao import paths
+from nianbao.parse.extract import extract_report
+from nianbao.parse.readers import ReadError, read_document
+from nianbao.parse.readers import ocr
+from nianbao.parse.registry import Registry
+from nianbao.run.dataset import parse_corpus
+
+SCANS = FIXTURES / "scans"
+SCAN = SCANS / "official_2021_100dpi.pdf"
+PAGE = SCANS / "official_2021_requests_100dpi.png"
+EXPECTED = json.loads((FIXTURES / "official_2021.json").read_text(encoding="utf-8"))
+
+
+def cells(expected: dict):
+    return [(t, r, c, want) for t, rows in expected["cells"].items() for r, cols in rows.items()
+            for c, want in cols.items()]
+
+
+def wrong_and_blank(report, expected: dict) -> tuple[list, list]:
+    wrong, blank = [], []
+    for table, row, col, want in cells(expected):
+        got = report.value(table, row, col)
+        if got is None:
+            blank.append((table, row, col)) if want is not None else None
+        elif want is None or Decimal(got) != Decimal(str(want)):
+            wrong.append((table, row, col, want, got))
+    return wrong, blank
+
+
+def test_scanned_pdf_reads_cell_for_cell():
+    doc = read_document(SCAN)
+    assert (doc.format, doc.read_by) == ("pdf", "ocr")
+    report = extract_report(doc)
+    assert (report.template, report.year, report.title) == ("gov2021", 2024, EXPECTED["title"])
+    wrong, blank = wrong_and_blank(report, EXPECTED)
+    assert wrong == []
+    assert len(blank) <= 0.02 * len(cells(EXPECTED)), blank
+    assert any("收到政府信息公开申请" in s.text for s in report.sections if s.number == 1)
+    # Every cell keeps the OCR tokens it was read from, with their confidence and box.
+    assert len(doc.tokens) == len(doc.rows) and all(len(t) == len(r) for t, r in zip(doc.tokens, doc.rows))
+    row = next(i for i, r in enumerate(doc.rows) if r[0] == "一、本年新收政府信息公开申请数量")
+    assert doc.rows[row][1:] == ["451", "394", "6", "3", "4", "104", "962"]
+    first = doc.tokens[row][1][0]
+    assert (first.text, first.page) == ("451", 2) and first.confidence > 0.9 and first.box[2] > first.box[0]
+
+
+def test_ocr_results_are_cached_by_file_engine_and_resolution():
+    read_document(SCAN)  # from the cache if an earlier test read it
+    where = ocr.cache_path()
+    import hashlib
+
+    digest = hashlib.sha256(SCAN.read_bytes()).hexdigest()
+    with sqlite3.connect(where) as db:
+        keys = [k for (k,) in db.execute("SELECT key FROM ocr") if k.startswith(digest)]
+    assert len(keys) == 1 and ocr.engine_id() in keys[0] and "rapidocr 3.10.0" in keys[0]
+
+
+NO_NETWORK = r"""
+import json, socket, sys
+from pathlib import Path
+
+def refuse(event, args):
+    if event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"):
+        raise RuntimeError(f"network access during OCR: {event} {args!r}")
+
+sys.addaudithook(refuse)
+from nianbao.parse.readers import read_document
+
+doc = read_document(Path(sys.argv[1]))
+try:  # the hook is live: a connection attempt now fails
+    socket.create_connection(("127.0.0.1", 9), timeout=1)
+    live = False
+except RuntimeError:
+    live = True
+print(json.dumps({"read_by": doc.read_by, "format": doc.format, "rows": doc.rows, "hook_live": live}))
+"""
+
+
+def test_ocr_touches_no_network(tmp_path):
+    """In a process that fails on any socket connect or name lookup, OCR (models loaded cold, no cache) runs."""
+    env = {**__import__("os").environ, "NIANBAO_OCR_CACHE": "", "PYTHONPATH": str(paths.PACKAGE.parent)}
+    run = subprocess.run([sys.executable, "-c", NO_NETWORK, str(PAGE)], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.splitlines()[-1])
+    assert out["hook_live"] and (out["read_by"], out["format"]) == ("ocr", "png")
+    assert ["一、本年新收政府信息公开申请数量", "451", "394", "6", "3", "4", "104", "962"] in out["rows"]
+    assert ["二、上年结转政府信息公开申请数量", "1", "0", "1", "1", "1", "4", "8"] in out["rows"]
+
+
+def test_pages_past_the_budget_are_left_unread_with_a_warning(monkeypatch):
+    monkeypatch.setenv("NIANBAO_OCR_CACHE", "")
+    monkeypatch.setattr(ocr, "MAX_PAGES", 1)
+    doc = read_document(SCAN)
+    assert doc.read_by == "ocr" and {t.page for row in doc.tokens for cell in row for t in cell} == {1}
+    assert any("第 2、3 页未识别（只识别前 1 页）" in w for w in doc.warnings)
+
+
+def test_an_image_too_large_for_a_page_is_refused_before_it_is_decoded(tmp_path):
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0))
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+    with pytest.raises(ReadError, match="larger than a scanned page"):
+        read_document(bomb)
+
+
+def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
+    src = tmp_path / "reports"
+    src.mkdir()
+    (src / "示例局 2024 扫描件.pdf").write_bytes(SCAN.read_bytes())
+    (src / "blank scan.pdf").write_bytes((FIXTURES / "scanned.pdf").read_bytes())
+    parse_corpus(src, tmp_path / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
+    with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["source_file"]: r for r in csv.DictReader(fh)}
+    scan = rows["示例局 2024 扫描件.pdf"]
+    assert (scan["read_by"], scan["year"], scan["template"]) == ("ocr", "2024", "gov2021")
+    assert scan["status"] in ("ok", "warnings"), scan["status_reason"]
+    blank = rows["blank scan.pdf"]
+    assert (blank["status"], blank["read_by"]) == ("unsupported", "")
+    assert "scanned image with no text" in blank["status_reason"]
+
+
+@requires_shared
+def test_a_real_report_scanned_at_100_dpi_has_no_wrong_cell(tmp_path):
+    from nianbao.measure.scans import image_only_pdf
+
+    gold = json.loads((paths.GOLD / "kiro_002.json").read_text(encoding="utf-8"))
+    scan = tmp_path / "kiro_002 scan.pdf"
+    scan.write_bytes(image_only_pdf((paths.CORPUS_REPORTS / gold["file"]).read_bytes(), 100))
+    report = extract_report(read_document(scan))
+    assert (report.template, report.year) == (gold["template"], gold["year"])
+    wrong, blank = wrong_and_blank(report, gold)
+    assert wrong == []
+    assert len(blank) <= 0.05 * len(cells(gold)), blank
+
+
+def test_a_long_scan_reads_its_table_pages_first():
+    from PIL import Image
+
+    table = Image.open(PAGE).convert("L")
+    blank = Image.new("L", table.size, 255)
+    order = ocr._tables_first([blank] * 6 + [table] + [blank] * 3)
+    assert order[0] == 6 and sorted(order) == list(range(10))
