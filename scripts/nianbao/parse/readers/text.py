@@ -33,7 +33,7 @@ def rows_and_gaps(lines: list[str]) -> tuple[list[list[str]], list[int]]:
 
     def add(row: list[str]) -> None:
         nonlocal blank
-        if any(row):
+        if any(row) or len(row) > 1:  # a table row of empty cells is a row
             rows.append(row)
             gaps.append(blank)
             blank = 0
@@ -56,7 +56,7 @@ def rows_and_gaps(lines: list[str]) -> tuple[list[list[str]], list[int]]:
             continue
         if stripped.startswith("|"):
             cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if not all(_PIPE_SEPARATOR.match(c) for c in cells if c):
+            if not (any(cells) and all(_PIPE_SEPARATOR.match(c) for c in cells if c)):
                 add(cells)
         elif "\t" in line:
             add(_drop_merged_blanks([c.strip() for c in line.rstrip().split("\t")]))
