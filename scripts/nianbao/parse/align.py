@@ -101,9 +101,10 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
         for j, cell in enumerate(row):
             cells.append(cell)
             # U+3000 is white space to split().
-            text = _FOOTER_INLINE.sub(" ", _DIGIT_COMMA.sub(" ", cell))
-            parts = [_CELL_COMMA.sub(" ", unicodedata.normalize("NFKC", p)) for p in text.split()]
-            parts = [q.replace("\u200b", "").replace("\ufeff", "") for p in parts for q in p.split()]
+            text = _DIGIT_COMMA.sub(" ", cell) if "，" in cell else cell
+            text = _FOOTER_INLINE.sub(" ", text) if "页" in text else text
+            text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
+            parts = (_CELL_COMMA.sub(" ", text) if "," in text else text).split()
             if parts and all(_INVENTED_HEADER.match(q) for q in parts):
                 continue  # a column name a converter made up: no cell of the table
             if not parts and len(row) > 1:
@@ -120,7 +121,7 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
 _BLANK_WORDS = {EMPTY, "-", "--", "—", "——", "–", "/", "无", "空", "－"}
 _DIGIT = re.compile(r"\d")
 _DECREASE = re.compile(r"(减少|^减)$")  # 减少 5 printed for -5 in a 本年增/减 cell
-_TOKEN = re.compile(r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?|(?P<text>.)", re.S)
+_TOKEN = re.compile(r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?|(?P<text>[^\d+\-]+|.)", re.S)
 # Words that make a number glued before them prose ("2024年", "收到3人次"), not a cell.
 _PROSE_AFTER = set("年月日时人次家份余多起宗名天号批类部篇期页倍%")
 
@@ -342,7 +343,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
     fixed: dict[int, Piece] = {}
     pieces: list[Piece] = []
     for k, piece in enumerate(stretch.pieces):
-        named = {i for i, col in enumerate(row.cols) for w in COLUMN_WORDS.get(col.id, ()) if w in piece.before}
+        named = {i for i, col in enumerate(row.cols) for w in COLUMN_WORDS.get(col.id, ()) if w in piece.before} \
+            if piece.before else set()
         if k and len(named) == 1 and not named & fixed.keys() and len(row.cols) > 1:
             fixed[named.pop()] = piece
         else:

@@ -9,6 +9,7 @@ caller leaves the cells blank and names the readings (SCHEMA.md §7): nothing is
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from decimal import Decimal
@@ -76,6 +77,7 @@ def readings(pieces: Sequence[str], count: int) -> list[Reading] | None:
     return out if walk(0, 0, []) else None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_number(text: str) -> bool:
     """One number as printed: no leading zero ('00' is two cells run together), an optional sign."""
     return any(end == len(text) for end in _number_ends(text, 0))
@@ -114,6 +116,7 @@ def readings_with_blanks(pieces: Sequence[str], count: int, slots: Sequence[rang
     return out if walk(0, []) else None
 
 
+@functools.lru_cache(maxsize=1024)  # the same runs ('0000000') recur row after row, report after report
 def _splits(piece: str, limit: int, inner: bool = False, exact: int | None = None) -> list[list[str]]:
     """Every way to read one printed piece as consecutive numbers (at most `limit` cells, or exactly `exact`;
     with `inner`, empty cells between them)."""
