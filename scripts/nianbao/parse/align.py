@@ -37,13 +37,14 @@ EMPTY = "\x00"  # an empty table cell, in the compact text
 # ---- the stream ------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     text: str  # NFKC, no white space; EMPTY for an empty table cell
     sep: int  # the separator before it
     gap: int  # blank lines before it (its row's first word only)
     cell: int  # index of the printed cell it comes from
     row: int  # index of the Document row
+    digits: bool = True  # holds a digit: a word without one is only text to the tables
 
 
 @dataclass
@@ -110,7 +111,8 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
             if not parts and len(row) > 1:
                 parts = [EMPTY]
             for k, part in enumerate(parts):
-                words.append(Word(part, SPACE if k else (CELL if j else LINE), gap if first else 0, len(cells) - 1, i))
+                words.append(Word(part, SPACE if k else (CELL if j else LINE), gap if first else 0, len(cells) - 1, i,
+                                  bool(_DIGIT.search(part))))
                 offset += len(part)
                 first = False
     return Stream(words, cells, row_starts, bool(doc.gaps))
@@ -126,7 +128,7 @@ _TOKEN = re.compile(r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>万元|元|
 _PROSE_AFTER = set("年月日时人次家份余多起宗名天号批类部篇期页倍%")
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     text: str  # the number as printed, without thousands separators ("21710000218", "+82"); "" for empty
     sep: int  # the strongest separator since the previous piece
@@ -142,7 +144,7 @@ class Piece:
         return self.text == ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Stretch:
     pieces: list[Piece] = field(default_factory=list)
     end_sep: int = LINE  # the separator after the last piece
@@ -175,6 +177,10 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
             out.pieces.append(Piece("", sep, gap, before=text, row=word.row))
             cell_of.append(word.cell)
             sep, gap, text, after_last = NONE, 0, "", None
+            continue
+        if not word.digits and (part != word.text or word.sep != CELL or _DIGIT.search(stream.cells[word.cell])):
+            text += part  # words only: text before the next number
+            sep, gap = NONE, 0
             continue
         if part == word.text and word.sep == CELL and not _DIGIT.search(stream.cells[word.cell]):
             # A cell of words among the numbers of a row ("不详"): kept in its place if a number follows it.
@@ -228,7 +234,7 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
 _CHINESE_NUMBERING = re.compile(r"(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)+")
 
 
-@dataclass
+@dataclass(slots=True)
 class Label:
     row: schema.Row
     index: int  # the row's place in the template
@@ -321,7 +327,7 @@ COLUMN_WORDS = {
 Fits = Callable[[decode.Reading], bool] | None
 
 
-@dataclass
+@dataclass(slots=True)
 class RowRead:
     """What a stretch of the stream says about one template row."""
 
@@ -599,7 +605,7 @@ def _shortest(counts: Counter) -> int:
     return min(repeated or counts)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A stretch of numbers in reading order: printed with its label (`label`), or a row without one."""
 
