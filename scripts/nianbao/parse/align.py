@@ -189,6 +189,15 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
             cell_of.append(word.cell)
             sep, gap, text, after_last = NONE, 0, text + part, None
             continue
+        if part.isascii() and part.isdigit() and not _DECREASE.search(text):  # the common case: one number
+            out.pieces.append(Piece(part, sep, gap, "", text, row=word.row))
+            cell_of.append(word.cell)
+            per_cell[word.cell] += 1
+            sep, gap, text, after_last = NONE, 0, "", None
+            if cut_at_end:
+                out.end_sep, out.end_gap = NONE, 0
+                break
+            continue
         for m in _TOKEN.finditer(part):
             if m.group("num") is None:
                 text += m.group("text")
