@@ -18,6 +18,7 @@ import copy
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import re
 import shutil
 import subprocess
@@ -49,12 +50,14 @@ class Chart:
     def key(self) -> str:
         """The spec and the fonts it is measured with: a chart drawn before a font was installed or removed
         is drawn again."""
-        return hashlib.sha256((font_fingerprint() + _spec_json(self.spec)).encode("utf-8")).hexdigest()[:32]
+        fonts = font_fingerprint(os.environ.get("FONTCONFIG_FILE", ""), os.environ.get("FONTCONFIG_PATH", ""))
+        return hashlib.sha256((fonts + _spec_json(self.spec)).encode("utf-8")).hexdigest()[:32]
 
 
 @lru_cache(maxsize=None)
-def font_fingerprint() -> str:
-    """The fonts fontconfig offers vl-convert (honouring FONTCONFIG_FILE), and vl-convert's version."""
+def font_fingerprint(*fontconfig_env: str) -> str:
+    """The fonts fontconfig offers vl-convert (under the given FONTCONFIG_FILE and FONTCONFIG_PATH), and
+    vl-convert's version."""
     import vl_convert as vlc
 
     fonts = ""

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from html import escape, unescape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -58,18 +59,21 @@ def on_post_build(config):
 INDEX_LATER = "NIANBAO_INDEX_AFTER_BUILD"  # set by site.build_site, which indexes once MkDocs has ended
 
 
-# Chinese is indexed one character a word, and docs/assets/search.js sends a query as a phrase of its
-# characters: a search finds every page whose text contains the query, exactly. Word segmentation would make
-# the index (jieba, at build time) and the query (the browser's own segmenter) cut the same text differently:
-# 行政复议 was indexed as 行政 + 复议 and searched as one word, and found 3 of the 12 pages that contain it.
+# Chinese is indexed one character a word, and docs/assets/search.js sends a query as an exact phrase of its
+# characters: a search finds every page whose text contains the query, and only those. Word segmentation
+# would make the index (jieba, at build time) and the query (the browser's own segmenter) cut the same text
+# differently: 行政复议 was indexed as 行政 + 复议 and searched as one word, and found 3 of the 12 pages with it.
+# Punctuation separates words the same way on both sides (Pagefind's own rules differ between them).
 CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_BETWEEN_CJK = re.compile(f"(?<=[{CJK}])(?=[{CJK}])")
+SEPARATE = CJK
+# on either side of every such character (also at a text's ends: the next element's text may follow directly)
+_AROUND = re.compile(f"(?<=[{SEPARATE}])(?=\\S)|(?<=\\S)(?=[{SEPARATE}])|^(?=[{SEPARATE}])|(?<=[{SEPARATE}])$")
 _TEXT = re.compile(r">([^<]+)<")
 
 
 def spaced(html: str) -> str:
-    """The page as Pagefind reads it: a space between any two adjacent CJK characters of its text."""
-    return _TEXT.sub(lambda m: ">" + _BETWEEN_CJK.sub(" ", m.group(1)) + "<", html)
+    """The page as Pagefind reads it: every CJK character and punctuation mark of its text a word of its own."""
+    return _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", unescape(m.group(1))), quote=False) + "<", html)
 
 
 def index_site(site_dir: str) -> None:

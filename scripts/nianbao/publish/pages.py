@@ -163,7 +163,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url, data_row=data_row,
-                       region_top=lambda region: region.split("/")[0], paragraphs=paragraphs, size=format_size)
+                       region_top=lambda region: region.split("/")[0], paragraphs=paragraphs, size=format_size,
+                       ids_as_code=ids_as_code)
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
     site_url = site_url.rstrip("/") + "/"
@@ -430,19 +431,32 @@ _SENTENCE_END = tuple("。！？；：…”」』）)")
 _ITEM_START = re.compile(r"^\s*(（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、|\d+[.、．]|[一二三四五六七八九十]是)")
 
 
+def _is_heading(line: str) -> bool:
+    """（一）主动公开: a short numbered line without a sentence in it stands alone."""
+    return bool(_ITEM_START.match(line)) and len(line) <= 30 and "。" not in line
+
+
 def paragraphs(text: str) -> list[str]:
     """A section's text as paragraphs. Lines that the source broke inside a sentence (a PDF's line width)
-    are joined: a paragraph ends at a line ending a sentence, or before a line starting a numbered item."""
+    are joined: a paragraph ends at a line ending a sentence, after a numbered heading, or before a line
+    starting a numbered item."""
     result: list[str] = []
     for line in (l.strip() for l in text.split("\n")):
         if not line:
             continue
-        if result and not result[-1].endswith(_SENTENCE_END) and not _ITEM_START.match(line):
+        if result and not result[-1].endswith(_SENTENCE_END) and not _ITEM_START.match(line) \
+                and not _is_heading(result[-1]):
             joint = " " if result[-1][-1:].isascii() and result[-1][-1:].isalnum() and line[0].isascii() else ""
             result[-1] += joint + line
         else:
             result.append(line)
     return result
+
+
+def ids_as_code(text: str) -> Markup:
+    """A description that names ids (ok、warnings、failed …): the ids set as code, the rest escaped."""
+    parts = re.split(r"([A-Za-z][\w./-]*)", text)  # odd items are the ids
+    return Markup("".join(f"<code>{escape(p)}</code>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)))
 
 
 def format_rate(value) -> str:
