@@ -225,3 +225,32 @@ def test_excel_copy_defuses_formulas_but_keeps_negative_numbers():
     assert _defuse('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
     assert _defuse("@SUM(A1)") == "'@SUM(A1)" and _defuse("-A1") == "'-A1"
     assert _defuse("-3") == "-3" and _defuse("报告") == "报告" and _defuse(12) == 12
+
+
+def test_chart_colours_stand_out_on_white():
+    from nianbao.publish import charts
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for colour in (*charts.SERIES_COLOURS, charts.BAR_COLOUR):
+        assert (1.05) / (luminance(colour) + 0.05) >= 3, colour
+    assert len(set(charts.SERIES_COLOURS)) == len(charts.SERIES_COLOURS)
+
+
+def test_correction_link_opens_the_repository_issue_form():
+    from types import SimpleNamespace
+    from urllib.parse import parse_qs, urlsplit
+
+    from nianbao.publish.pages import correction_link
+
+    page = SimpleNamespace(agency_name="沭阳县人民政府", meta={"year": "2025"})
+    url = correction_link("https://github.com/example/nianbao", page, "https://example.github.io/nianbao/shuyang-gov/2025/")
+    parts = urlsplit(url)
+    assert parts.path == "/example/nianbao/issues/new"
+    query = parse_qs(parts.query)
+    assert query["template"] == ["data-error.yml"] and query["title"] == ["数据纠错：沭阳县人民政府 2025"]
+    assert query["page"] == ["https://example.github.io/nianbao/shuyang-gov/2025/"]
+    assert correction_link("javascript:alert(1)", page, "x") == "../../about/#联系与纠错"

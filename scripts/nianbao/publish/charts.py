@@ -35,6 +35,7 @@ DATASET = "rows"
 LABEL_PX = 10  # Vega's axis and legend label size: a Chinese character is this wide in any CJK font
 # Series colours: at least 4.5:1 on white, told apart also by dash and point shape.
 SERIES_COLOURS = ("#1565c0", "#a84300", "#6a1b9a")
+BAR_COLOUR = "#3f51b5"
 PARALLEL_FROM = 16  # fewer charts to render than this: not worth starting worker processes
 
 
@@ -81,7 +82,7 @@ def _bar_template() -> dict:
     """Horizontal bars of `count` by `category`, in the order of the rows, with the count at each bar's end."""
     chart = (
         alt.Chart(alt.NamedData(DATASET))
-        .mark_bar(color="#3f51b5")
+        .mark_bar(color=BAR_COLOUR)
         .encode(
             # four characters of label room, however narrow the build machine's font measures them
             y=alt.Y("category:N", sort=None, title=None,
