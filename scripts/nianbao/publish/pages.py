@@ -164,7 +164,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url, data_row=data_row,
                        region_top=lambda region: region.split("/")[0], paragraphs=paragraphs, size=format_size,
-                       ids_as_code=ids_as_code)
+                       ids_as_code=ids_as_code, groupby_pair=groupby_pair)
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
     site_url = site_url.rstrip("/") + "/"
@@ -451,6 +451,14 @@ def paragraphs(text: str) -> list[str]:
         else:
             result.append(line)
     return result
+
+
+def groupby_pair(rows: list[dict], first: str, second: str) -> list[tuple[tuple[str, str], list[dict]]]:
+    """Rows grouped by two keys, the groups in the order of their first row."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row[first], row[second]), []).append(row)
+    return list(groups.items())
 
 
 def ids_as_code(text: str) -> Markup:
