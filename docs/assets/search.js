@@ -36,7 +36,10 @@
     var exact = found[0].results, loose = found[1].results;
     var rank = {};
     loose.forEach(function (r, i) { rank[r.id] = i; });
-    if (!exact.length) return loose;  // e.g. words whose punctuation Pagefind splits differently
+    if (!exact.length) {  // e.g. words whose punctuation Pagefind splits differently: every word, anywhere
+      loose.exact = false;
+      return loose;
+    }
     return exact.slice().sort(function (a, b) {
       return (a.id in rank ? rank[a.id] : 1e9) - (b.id in rank ? rank[b.id] : 1e9);
     });
@@ -86,7 +89,9 @@
     if (ticket !== latest) return;  // a later query has started
     results = found;
     shown = 0;
-    status.textContent = found.length ? "找到 " + found.length + " 个页面包含“" + term + "”" : "没有页面包含“" + term + "”";
+    status.textContent = !found.length ? "没有页面包含“" + term + "”"
+      : found.exact === false ? "没有页面包含“" + term + "”原样的文字；找到 " + found.length + " 个页面含有其中的每个词"
+      : "找到 " + found.length + " 个页面包含“" + term + "”";
     await showMore();
   }
   var timer;
