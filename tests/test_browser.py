@@ -233,13 +233,18 @@ def test_chart_text_stays_inside_the_chart(screen, base_url):
 
 
 def assert_chart_text_inside(page, path):
-    outside = page.evaluate("""() => Array.from(document.querySelectorAll('svg[role=img]')).flatMap(svg => {
+    """Every text of every chart inside the chart's box, and no two texts overlapping."""
+    problems = page.evaluate("""() => Array.from(document.querySelectorAll('svg[role=img]')).flatMap(svg => {
         const box = svg.getBoundingClientRect();
-        return Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim()).map(t => {
-          const r = t.getBoundingClientRect();
-          return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1
-            ? t.textContent : null; }).filter(Boolean); })""")
-    assert page.locator("svg[role=img]").count() > 0 and outside == [], f"{path}: {outside}"
+        const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim())
+          .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
+        const outside = texts.filter(({r}) => r.left < box.left - 1 || r.right > box.right + 1 ||
+          r.top < box.top - 1 || r.bottom > box.bottom + 1).map(t => 'outside: ' + t.text);
+        const overlapping = texts.flatMap((a, i) => texts.slice(i + 1).filter(b =>
+          Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left) > 1 &&
+          Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top) > 1).map(b => 'overlap: ' + a.text + ' / ' + b.text));
+        return outside.concat(overlapping); })""")
+    assert page.locator("svg[role=img]").count() > 0 and problems == [], f"{path}: {problems}"
 
 
 def test_search_from_the_home_page_and_the_header(screen, base_url):

@@ -87,7 +87,7 @@ def _bar_template() -> dict:
             # four characters of label room, however narrow the build machine's font measures them
             y=alt.Y("category:N", sort=None, title=None,
                     axis=alt.Axis(labelLimit=220, labelFontSize=LABEL_PX, minExtent=4 * LABEL_PX + 8)),
-            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d", titlePadding=8)),
         )
         .properties(width=300, height=alt.Step(22))
     )
@@ -105,7 +105,7 @@ def _line_template() -> dict:
         .mark_line(point={"filled": False, "size": 50}, strokeWidth=2, invalid="break-paths-show-domains")
         .encode(
             x=alt.X("year:Q", title="年度", scale=alt.Scale(zero=False, nice=False, padding=12),
-                    axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelFlush=False)),
+                    axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelFlush=False, titlePadding=8)),
             y=alt.Y("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("series:N", title=None, sort=None, legend=series),
             strokeDash=alt.StrokeDash("series:N", title=None, sort=None, legend=series),
