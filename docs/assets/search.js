@@ -63,7 +63,8 @@
     li.className = "nb-result";
     var a = document.createElement("a");
     a.href = data.url;
-    a.innerHTML = joined(data.meta && data.meta.title || data.url);  // Pagefind's text is escaped already
+    // Pagefind's text is escaped already; the title ends with the index's end-of-block mark
+    a.innerHTML = joined(data.meta && data.meta.title || data.url).replace(/\s*·\s*$/, "");
     var p = document.createElement("p");
     p.innerHTML = joined(data.excerpt);
     li.appendChild(a);

@@ -71,9 +71,17 @@ _AROUND = re.compile(f"(?<=[{SEPARATE}])(?=\\S)|(?<=\\S)(?=[{SEPARATE}])|^(?=[{S
 _TEXT = re.compile(r">([^<]+)<")
 
 
+# The end of a cell, a paragraph or a heading: a word of its own, so that no phrase runs on from one block
+# into the next (a reader does not see 不予公开 and 行政复议 of two table headers as 公开行政), and results
+# show where a block ends.
+_BLOCK_END = re.compile(r"</(td|th|li|p|h[1-6]|dt|dd|figcaption|caption)>")
+
+
 def spaced(html: str) -> str:
-    """The page as Pagefind reads it: every CJK character and punctuation mark of its text a word of its own."""
-    return _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", unescape(m.group(1))), quote=False) + "<", html)
+    """The page as Pagefind reads it: every CJK character of its text a word of its own, and a · at the end
+    of every block."""
+    html = _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", unescape(m.group(1))), quote=False) + "<", html)
+    return _BLOCK_END.sub(r" · </\1>", html)
 
 
 def index_site(site_dir: str) -> None:
