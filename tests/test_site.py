@@ -254,3 +254,16 @@ def test_correction_link_opens_the_repository_issue_form():
     assert query["template"] == ["data-error.yml"] and query["title"] == ["数据纠错：沭阳县人民政府 2025"]
     assert query["page"] == ["https://example.github.io/nianbao/shuyang-gov/2025/"]
     assert correction_link("javascript:alert(1)", page, "x") == "../../about/#联系与纠错"
+
+
+def test_every_check_the_parser_reports_has_a_chinese_name_and_a_place_on_the_quality_page():
+    from nianbao import paths as nianbao_paths
+    from nianbao.publish.pages import CHECK_NAMES, QUALITY_GROUPS
+
+    made = set()
+    for source in (nianbao_paths.PACKAGE / "parse").rglob("*.py"):
+        made |= set(re.findall(r'Finding\(\s*"([a-z_]+)"\s*,\s*"(?:warning|error)"', source.read_text(encoding="utf-8")))
+    assert {"balance", "ambiguous_digits", "unplaced_row"} <= made  # the scan finds them
+    assert made <= set(CHECK_NAMES), sorted(made - set(CHECK_NAMES))
+    grouped = {check for _, checks in QUALITY_GROUPS for check in checks}
+    assert made <= grouped, sorted(made - grouped)

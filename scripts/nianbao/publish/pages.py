@@ -57,14 +57,17 @@ CHECK_NAMES = {
     "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
     "more_findings": "提示过多，未全部列出",
     "ocr": "扫描件文字识别没有把握或未读完",
+    "place_unknown": "机关名称中的地名不是现行行政区划",
+    "agency_incomplete": "报告未写明发布机关所在的地区",
+    "table_not_printed": "报告未印出行政复议、行政诉讼情况表",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
-                   "unreadable_cell", "extra_cells", "appeals_shape", "more_findings", "ocr")),
-    ("发布机关与地区", ("agency_unknown", "place_ambiguous", "place_corrected")),
+                   "unreadable_cell", "extra_cells", "appeals_shape", "table_not_printed", "more_findings", "ocr")),
+    ("发布机关与地区", ("agency_unknown", "agency_incomplete", "place_ambiguous", "place_corrected", "place_unknown")),
 )
 
 
