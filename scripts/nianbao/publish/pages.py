@@ -60,13 +60,15 @@ CHECK_NAMES = {
     "place_unknown": "机关名称中的地名不是现行行政区划",
     "agency_incomplete": "报告未写明发布机关所在的地区",
     "table_not_printed": "报告未印出行政复议、行政诉讼情况表",
+    "table_unread": "表格的大部分单元格未能读出",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
-                   "unreadable_cell", "extra_cells", "appeals_shape", "table_not_printed", "more_findings", "ocr")),
+                   "unreadable_cell", "extra_cells", "appeals_shape", "table_not_printed", "table_unread",
+                   "more_findings", "ocr")),
     ("发布机关与地区", ("agency_unknown", "agency_incomplete", "place_ambiguous", "place_corrected", "place_unknown")),
 )
 
