@@ -131,8 +131,8 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, base_url, path):
 
 # ---- what a reader meets: phone and desktop ---------------------------------------------------------------
 
-WIDTHS = {"phone": dict(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True),
-          "desktop": dict(viewport={"width": 1280, "height": 900})}
+WIDTHS = {"phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
+          "desktop": {"viewport": {"width": 1280, "height": 900}}}
 PAGE_KINDS = {"home": "", "report": "shuyang-gov/2025/", "agency": "pingtan-zone/", "compare": "compare/",
               "indicators": "indicators/", "data": "data/", "quality": "quality/", "year": "years/2025/",
               "search": "search/?q=行政复议", "404": "no/such/page/"}

@@ -52,7 +52,7 @@ class Chart:
         """The spec and the fonts it is measured with: a chart drawn before a font was installed or removed
         is drawn again."""
         fonts = font_fingerprint(os.environ.get("FONTCONFIG_FILE", ""), os.environ.get("FONTCONFIG_PATH", ""))
-        return hashlib.sha256((fonts + _spec_json(self.spec)).encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256((fonts + _spec_json(self.spec)).encode()).hexdigest()[:32]
 
 
 @lru_cache(maxsize=None)

@@ -18,7 +18,9 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -98,8 +100,8 @@ class ReportPage:
     indicators: dict[str, Value]
     charts: list[Chart] = field(default_factory=list)
     no_chart: str = ""  # why no chart is drawn, in words true of this report
-    previous: "ReportPage | None" = None  # the same agency's report of the year before (or the latest before)
-    next: "ReportPage | None" = None
+    previous: ReportPage | None = None  # the same agency's report of the year before (or the latest before)
+    next: ReportPage | None = None
 
 
 class PageWriter:
@@ -206,7 +208,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         by_agency.setdefault(page.meta["agency_slug"], []).append(page)
     for slug, agency_pages in by_agency.items():
         if slug:
-            for before, after in zip(agency_pages, agency_pages[1:]):
+            for before, after in pairwise(agency_pages):
                 before.next, after.previous = after, before
     agency_charts = {slug: agency_chart(agency_pages) for slug, agency_pages in by_agency.items()}
     charts = Rendering([c for p in pages for c in p.charts] + [c for c in agency_charts.values() if c], cache, jobs)
@@ -253,7 +255,7 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
                 part=part, title=title, indicators=indicators, back=f"../{name}.md"))
 
     download_files = write_downloads(data, {p.meta["report_id"]: list(p.indicators.values()) for p in pages},
-                            {p.meta["report_id"] for p in pages}, out.write)
+                                     {p.meta["report_id"] for p in pages}, out.write)
     out.write("data.md", env.get_template("data.md.j2").render(
         counts=reports["status"].value_counts().to_dict(), total=len(reports), files=download_files,
         data_date=max([d for d in reports["published"].tolist() + reports["retrieved"].tolist() if d], default=""),
@@ -413,7 +415,7 @@ def count(value, unit: str = "件") -> str:
     return "未填写" if value is None else f"{format_number(value)} {unit}"
 
 
-def lead_sentence(page: "ReportPage") -> str:
+def lead_sentence(page: ReportPage) -> str:
     """What a reader asks first, from this report's own figures (blank figures are said to be blank)."""
     f = page.figures
     return (f"{page.agency_name} {page.meta['year']} 年新收政府信息公开申请 {count(f.new_received)}，"
@@ -421,12 +423,11 @@ def lead_sentence(page: "ReportPage") -> str:
             f"因政府信息公开被申请行政复议 {count(f.review)}，被提起行政诉讼 {count(f.suits)}。")
 
 
-def correction_link(repo_url: str, page: "ReportPage", address: str) -> str:
+def correction_link(repo_url: str, page: ReportPage, address: str) -> str:
     """The 数据纠错 link: the repository's issue form with the page filled in, or the about page's contact
     section when the repository is not known."""
     if not web_url(repo_url):
         return "../../about/#联系与纠错"
-    from urllib.parse import urlencode
     query = urlencode({"template": "data-error.yml", "title": f"数据纠错：{page.agency_name} {page.meta['year']}",
                        "page": address})
     return f"{repo_url.rstrip('/')}/issues/new?{query}"
