@@ -66,7 +66,7 @@ def font_fingerprint(*fontconfig_env: str) -> str:
         listed = subprocess.run(["fc-list", "--format", "%{file}|%{family}|%{style}\\n"], capture_output=True,
                                 text=True, check=False).stdout
         fonts = "\n".join(sorted(listed.splitlines()))
-    return hashlib.sha256(f"{vlc.__version__}\n{fonts}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{vlc.__version__}\n{fonts}".encode()).hexdigest()
 
 
 def _spec_json(spec: dict) -> str:
