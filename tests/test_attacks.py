@@ -195,7 +195,7 @@ def test_the_run_completes_in_reasonable_time_with_one_line_per_entry(attacked):
     ("dangling.txt", "unsupported", "符号链接"),
     ("etc", "unsupported", "符号链接"),
     ("pipe.txt", "unsupported", "命名管道"),
-    ("sparse.pdf", "failed", "50000.0 MB, over the 64 MB limit"),
+    ("sparse.pdf", "failed", "50000.0 MB，超过单个文件 64 MB 的上限"),
     ("locked.txt", "failed", "Permission denied"),
     ("locked_dir", "failed", "无法打开此文件夹"),
     ("deep/" + "/".join(["d"] * (MAX_DEPTH - 1)), "unsupported", f"嵌套超过 {MAX_DEPTH} 层"),
@@ -211,7 +211,7 @@ def test_the_run_completes_in_reasonable_time_with_one_line_per_entry(attacked):
     ("many rows.txt", "warnings", "duplicate_row ×1"),
     ("nan rows.txt", "warnings", "unreadable_cell ×1"),
     ("many sections.txt", "warnings", "long_text ×1"),  # once the row vanished without a word
-    (COPY, "duplicate", "same bytes as kiro_005.txt"),
+    (COPY, "duplicate", "与 kiro_005.txt 的内容完全相同"),
 ])
 def test_each_attack_gets_its_status_and_reason(attacked, name, status, reason):
     row = attacked["by_file"][name]
@@ -487,6 +487,6 @@ def test_a_tiny_pdf_that_draws_forever_costs_seconds_not_minutes(tmp_path):
     shutil.copy(paths.REPORTS / "kiro_005.txt", src / "b.txt")
     start = time.monotonic()
     entries = parse_corpus(src, tmp_path / "csv", Registry.load(paths.SOURCES, paths.AGENCIES), Limits(), jobs=1)
-    assert (entries[0].status, entries[0].reason[:16]) == ("failed", "gave up after 10")
+    assert (entries[0].status, entries[0].reason[:10]) == ("failed", "读取此文件超过 10")
     assert entries[1].status in ("ok", "warnings")
     assert time.monotonic() - start < 40  # the limit of 120 s is for large files; a small one gets 10 s

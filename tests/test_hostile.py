@@ -56,16 +56,16 @@ def test_every_input_file_has_exactly_one_line_with_a_reason(mixed):
 
 
 @pytest.mark.parametrize("name, status, reason", [
-    ("empty.txt", "failed", "empty file"),
-    ("不是年报 随笔.txt", "unsupported", "not recognised as a government information disclosure annual report"),
-    ("random bytes.pdf", "failed", "not a readable PDF"),
-    ("cut_off.pdf", "failed", "cut off or damaged"),
+    ("empty.txt", "failed", "空文件"),
+    ("不是年报 随笔.txt", "unsupported", "未能识别为政府信息公开工作年度报告"),
+    ("random bytes.pdf", "failed", "不是可读取的 PDF"),
+    ("cut_off.pdf", "failed", "文件可能不完整或已损坏"),
     ("password.pdf", "failed", "加密的 PDF，需要密码"),
-    ("scanned copy.pdf", "unsupported", "scanned image with no text"),
+    ("scanned copy.pdf", "unsupported", "扫描图像中没有文字"),
     ("old_binary.doc", "unsupported", "旧版 Word 97-2003"),
-    ("glyph_bomb.pdf", "failed", "gave up after 11.8 s"),
+    ("glyph_bomb.pdf", "failed", "读取此文件超过 11.8 秒"),
     ("broken_utf8.txt", "warnings", "unreadable_bytes"),
-    ("same B 副本.txt", "duplicate", "same bytes as hostile/same A.txt"),
+    ("same B 副本.txt", "duplicate", "与 hostile/same A.txt 的内容完全相同"),
 ])
 def test_each_kind_of_bad_input_gets_its_status_and_reason(mixed, name, status, reason):
     row = mixed["by_file"][name]
@@ -123,10 +123,10 @@ def test_size_and_memory_limits_are_reasons_not_crashes(tmp_path):
     shutil.copy(paths.REPORTS / "kiro_005.txt", src)
     entries = parse_corpus(src, tmp_path / "csv", registry(), Limits(max_mb=2, memory_mb=256))
     by_file = {e.source_file: e for e in entries}
-    assert by_file["big.txt"].status == "failed" and "over the 2 MB limit" in by_file["big.txt"].reason
+    assert by_file["big.txt"].status == "failed" and "超过单个文件 2 MB 的上限" in by_file["big.txt"].reason
     assert by_file["big.txt"].sha256 == ""  # the size is checked first: an oversized file is never read, not even hashed
     # The bomb expands to 600 MB; with 256 MB allowed it fails on its own, and the real report next to it parses.
-    assert by_file["zip_bomb.pdf"].status == "failed" and "memory" in by_file["zip_bomb.pdf"].reason
+    assert by_file["zip_bomb.pdf"].status == "failed" and "内存" in by_file["zip_bomb.pdf"].reason
     assert by_file["kiro_005.txt"].status == "ok"
 
 
@@ -137,4 +137,4 @@ def test_a_single_worker_gets_past_a_hang(tmp_path):
     shutil.copy(HOSTILE / "glyph_bomb.pdf", src / "a.pdf")
     shutil.copy(paths.REPORTS / "kiro_005.txt", src / "kiro_005.txt")  # its registry line: no identity finding
     entries = parse_corpus(src, tmp_path / "csv", registry(), Limits(seconds=2), jobs=1)
-    assert [(e.status, e.reason[:13]) for e in entries] == [("failed", "gave up after"), ("ok", "")]
+    assert [(e.status, e.reason[:7]) for e in entries] == [("failed", "读取此文件超过"), ("ok", "")]

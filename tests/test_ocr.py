@@ -119,7 +119,7 @@ def test_an_image_too_large_for_a_page_is_refused_before_it_is_decoded(tmp_path)
     header = chunk(b"IHDR", struct.pack(">IIBBBBB", 40_000, 40_000, 8, 0, 0, 0, 0))
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
-    with pytest.raises(ReadError, match="larger than a scanned page"):
+    with pytest.raises(ReadError, match="大于任何扫描页面可能的尺寸"):
         read_document(bomb)
 
 
@@ -136,7 +136,7 @@ def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
     assert scan["status"] in ("ok", "warnings"), scan["status_reason"]
     blank = rows["blank scan.pdf"]
     assert (blank["status"], blank["read_by"]) == ("unsupported", "")
-    assert "scanned image with no text" in blank["status_reason"]
+    assert "扫描图像中没有文字" in blank["status_reason"]
 
 
 @requires_shared

@@ -58,7 +58,7 @@ def test_pdf_table_without_rules_is_read_from_word_positions():
 
 def test_scanned_page_without_text_is_unsupported_with_a_reason():
     """A picture of a page holding no text (a frame drawn on white): OCR finds nothing to read."""
-    with pytest.raises(Unsupported, match="scanned image with no text: nothing to read on its 1 page"):
+    with pytest.raises(Unsupported, match="扫描图像中没有文字：1 页都没有可识别的内容"):
         read_document(FIXTURES / "scanned.pdf")
 
 

@@ -71,12 +71,13 @@ def test_search_index_is_chunked_segmented_and_leaves_out_tables(site):
     entry = json.loads((site / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh"]
     assert len(list((site / "site" / "pagefind" / "index").glob("*.pf_index"))) > 1  # a query loads a part
-    texts = pagefind_fragments(site)
-    assert all("\u200b" in texts[url] for url in ("/shanghai-gov-office/2019/", "/jianxi-nddo/2024/"))  # segmented
-    assert "行政复议" in texts["/shanghai-gov-office/2019/"].replace("\u200b", "")
-    assert "涧西区国防动员办公室" in texts["/jianxi-nddo/2024/"].replace("\u200b", "")
-    shuyang = texts["/shuyang-gov/2025/"].replace("\u200b", "")
-    assert "收到和处理政府信息公开申请情况" in shuyang  # the heading is indexed, the table of numbers is not:
+    texts = {url: text.replace("\u200b", "") for url, text in pagefind_fragments(site).items()}
+    # Chinese is indexed one character a word (the search page sends a query as a phrase of characters)
+    assert "行 政 复 议" in texts["/shanghai-gov-office/2019/"]
+    assert "涧 西 区 国 防 动 员 办 公 室" in texts["/jianxi-nddo/2024/"]
+    shuyang = texts["/shuyang-gov/2025/"].replace(" ", "")
+    assert "收到和处理政府信息公开申请情况" in shuyang  # headings and row labels are indexed, numbers are not:
+    assert "本机关不掌握相关政府信息" in shuyang
     assert "4,068.208" not in shuyang and "4068.208" not in shuyang
     assert not (site / "site" / "search" / "search_index.json").exists()  # one search set-up, not two
 
@@ -159,8 +160,63 @@ def test_report_page_gives_provenance_and_a_citation(site):
     html = page(site, "shuyang-gov/2025")
     row = next(r for r in reports_csv(site) if r["report_id"] == "shuyang-gov-2025")
     assert row["source_sha256"] in html and "kiro_005.txt" in html and "获取日期" in html
-    cite = re.search(r'<pre class="nb-cite"[^>]*>(.*?)</pre>', html, re.S).group(1)
-    assert "shuyang-gov-2025" in cite and "http://127.0.0.1/nianbao/shuyang-gov/2025/" in cite
+    cite = re.search(r'<p class="nb-cite"[^>]*>(.*?)</p>', html, re.S).group(1)
+    # GB/T 7714: [EB/OL], the publication date, and an access date the reader's browser fills in (the built
+    # page says 引用日期, so that builds stay byte-identical)
+    assert cite.count("[EB/OL]") == 2 and "(2026-01-23)" in cite and cite.count('<span class="nb-today">引用日期</span>') == 2
+    assert "http://127.0.0.1/nianbao/shuyang-gov/2025/" in cite
+    assert "数据纠错" in html and 'href="../../about/#联系与纠错"' in html  # no repository known in this build
+    assert "联系与纠错" in page(site, "about")
+
+
+def test_pages_are_zh_cn_and_carry_open_graph_tags(site):
+    for url in ("", "shuyang-gov/2025", "compare", "data"):
+        html = page(site, url)
+        assert '<html lang="zh-CN"' in html and '<meta property="og:title" content="' in html, url
+        assert '<meta property="og:description"' in html and "Made with" not in html, url
+    assert 'og:title" content="沭阳县人民政府 2025 年政府信息公开工作年度报告"' in page(site, "shuyang-gov/2025")
+    not_found = (site / "site" / "404.html").read_text(encoding="utf-8")
+    assert "找不到这个页面" in not_found and "Not found" not in not_found and 'name="q"' in not_found
+
+
+def test_every_agency_has_a_page_also_with_only_pre_2019_files(site):
+    for slug in {r["agency_slug"] for r in reports_csv(site) if r["agency_slug"]}:
+        assert (site / "site" / slug / "index.html").exists(), slug
+    html = page(site, "pingtan-county-gov")
+    assert "平潭县人民政府" in html and "没有可提取的统计表" in html and "pingtan-county-gov" in page(site, "agencies")
+
+
+def test_report_page_sentences_are_true(site):
+    html = page(site, "panzhihua-nddo/2025")  # 5 requests handled: below the drawing threshold, not none
+    assert "不足 20 件" in html and "没有收到" not in html
+    assert "攀枝花市人民政府国防动员办公室 2025 年新收政府信息公开申请 5 件，办结 5 件" in html
+    agency = page(site, "panzhihua-nddo")  # two years below the threshold: not "only one year"
+    assert "只有一个年度" not in agency and "不足 20 件" in agency
+    # neighbours and the year page
+    html = page(site, "pingtan-zone/2021")
+    assert 'href="../../pingtan-zone/2020/" rel="prev"' in html and 'href="../../pingtan-zone/2022/" rel="next"' in html
+    assert 'href="../../years/2021/"' in html
+
+
+def test_narrative_lines_broken_inside_a_sentence_are_joined():
+    from nianbao.publish.pages import paragraphs
+
+    text = "根据《条例》和《上海市政府\n信息公开规定》的要求，编制本报告。\n（一）主动公开\n本年度公开 5 件。"
+    assert paragraphs(text) == ["根据《条例》和《上海市政府信息公开规定》的要求，编制本报告。", "（一）主动公开",
+                                "本年度公开 5 件。"]
+
+
+def test_report_csv_has_chinese_labels_and_a_bom_and_the_data_page_is_short(site):
+    data = (site / "site" / "shuyang-gov" / "2025.csv").read_bytes()
+    assert data.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["表格", "行", "列"] and "row" in rows[0]
+    assert ["三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量", "总计", "713"] == rows[
+        next(i for i, r in enumerate(rows) if r[7:] == ["requests", "new_received", "total"])][:4]
+    html = page(site, "data")
+    assert "编号对照" not in html and 'href="../ids/"' in html and "CC BY 4.0" in html and "数据截至 " in html
+    assert re.search(r"<code>cells.csv</code></a></th><td[^>]*>[^<]*</td><td class=\"nb-num\">[\d,]+</td><td class=\"nb-num\">[\d.]+ (KB|MB)", html)
+    assert "excel/</a>" not in html and "编号对照" in page(site, "ids")
 
 
 def test_excel_copy_defuses_formulas_but_keeps_negative_numbers():
@@ -169,3 +225,45 @@ def test_excel_copy_defuses_formulas_but_keeps_negative_numbers():
     assert _defuse('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
     assert _defuse("@SUM(A1)") == "'@SUM(A1)" and _defuse("-A1") == "'-A1"
     assert _defuse("-3") == "-3" and _defuse("报告") == "报告" and _defuse(12) == 12
+
+
+def test_chart_colours_stand_out_on_white():
+    from nianbao.publish import charts
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for colour in (*charts.SERIES_COLOURS, charts.BAR_COLOUR):
+        assert (1.05) / (luminance(colour) + 0.05) >= 3, colour
+    assert len(set(charts.SERIES_COLOURS)) == len(charts.SERIES_COLOURS)
+
+
+def test_correction_link_opens_the_repository_issue_form():
+    from types import SimpleNamespace
+    from urllib.parse import parse_qs, urlsplit
+
+    from nianbao.publish.pages import correction_link
+
+    page = SimpleNamespace(agency_name="沭阳县人民政府", meta={"year": "2025"})
+    url = correction_link("https://github.com/example/nianbao", page, "https://example.github.io/nianbao/shuyang-gov/2025/")
+    parts = urlsplit(url)
+    assert parts.path == "/example/nianbao/issues/new"
+    query = parse_qs(parts.query)
+    assert query["template"] == ["data-error.yml"] and query["title"] == ["数据纠错：沭阳县人民政府 2025"]
+    assert query["page"] == ["https://example.github.io/nianbao/shuyang-gov/2025/"]
+    assert correction_link("javascript:alert(1)", page, "x") == "../../about/#联系与纠错"
+
+
+def test_every_check_the_parser_reports_has_a_chinese_name_and_a_place_on_the_quality_page():
+    from nianbao import paths as nianbao_paths
+    from nianbao.publish.pages import CHECK_NAMES, QUALITY_GROUPS
+
+    made = set()
+    for source in (nianbao_paths.PACKAGE / "parse").rglob("*.py"):
+        made |= set(re.findall(r'Finding\(\s*"([a-z_]+)"\s*,\s*"(?:warning|error)"', source.read_text(encoding="utf-8")))
+    assert {"balance", "ambiguous_digits", "unplaced_row"} <= made  # the scan finds them
+    assert made <= set(CHECK_NAMES), sorted(made - set(CHECK_NAMES))
+    grouped = {check for _, checks in QUALITY_GROUPS for check in checks}
+    assert made <= grouped, sorted(made - grouped)

@@ -1,8 +1,105 @@
-// The search page: Pagefind's own interface over the index that `pagefind` wrote into site/pagefind/.
-// Result links are made under the site's base path, so the site works under a project sub-path (Pages).
+// The search page, over the index that Pagefind wrote into site/pagefind/ (publish/mkdocs_hooks.py).
+// The index holds Chinese one character a word, so a query's Chinese is searched as an exact phrase of its
+// characters: every page containing the text is found, and nothing that merely shares a character (沭阳
+// does not find 阳光). Pagefind gives exact matches no ranking, so they are put in the order of the same
+// words searched loosely (which weighs where the words stand and how long the page is). Results are shown
+// without the index's spaces between characters. Links are made under the site's base path (Pages).
 (function () {
+  var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";
+  var words = new RegExp("[" + CJK + "]|[^\\s" + CJK + "]+", "g");  // each CJK character; other runs whole
+  // The spaces the index put on either side of each CJK character (perhaps with <mark> tags beside them).
+  var gaps = new RegExp("([" + CJK + "]) ((?:</?mark>)*)(?=\\S)|(\\S) ((?:</?mark>)*)(?=[" + CJK + "])", "g");
+  var PAGE = 10;
   var base = new URL("../", document.currentScript.src).pathname;
-  var ui = new PagefindUI({ element: "#search", baseUrl: base, showSubResults: true, showImages: false });
+  var pagefind = null;
+
+  function joined(text) {
+    if (!text) return "";
+    text = text.replace(/<\/mark><mark>/g, "");
+    for (var i = 0; i < 2; i++) {  // twice: a match takes the character that the next one starts from
+      text = text.replace(gaps, function (m, a, tags, b, tags2) { return a !== undefined ? a + tags : b + tags2; });
+    }
+    return text;
+  }
+
+  // Pagefind matches an exact phrase only when the whole query is quoted.
+  function queries(term) {
+    var list = term.match(words) || [];
+    return { exact: list.length > 1 ? '"' + list.join(" ") + '"' : list.join(""), loose: list.join(" ") };
+  }
+
+  async function search(term) {
+    pagefind = pagefind || await import(base + "pagefind/pagefind.js");
+    var q = queries(term);
+    if (!q.loose) return [];
+    var found = await Promise.all([pagefind.search(q.exact), pagefind.search(q.loose)]);
+    var exact = found[0].results, loose = found[1].results;
+    var rank = {};
+    loose.forEach(function (r, i) { rank[r.id] = i; });
+    if (!exact.length) {  // e.g. words whose punctuation Pagefind splits differently: every word, anywhere
+      loose.exact = false;
+      return loose;
+    }
+    return exact.slice().sort(function (a, b) {
+      return (a.id in rank ? rank[a.id] : 1e9) - (b.id in rank ? rank[b.id] : 1e9);
+    });
+  }
+  window.nbSearch = function (term) {  // result addresses in order: for the browser tests
+    return search(term).then(function (results) {
+      return Promise.all(results.map(function (r) { return r.data().then(function (d) { return d.url; }); }));
+    });
+  };
+
+  var form = document.getElementById("nb-search-form");
+  if (!form) return;
+  var input = document.getElementById("nb-search-input");
+  var status = document.getElementById("nb-search-status");
+  var list = document.getElementById("nb-results");
+  var more = document.getElementById("nb-search-more");
+  var results = [], shown = 0, latest = 0;
+
+  function item(data) {
+    var li = document.createElement("li");
+    li.className = "nb-result";
+    var a = document.createElement("a");
+    a.href = data.url;
+    // Pagefind's text is escaped already; the title ends with the index's end-of-block mark
+    a.innerHTML = joined(data.meta && data.meta.title || data.url).replace(/\s*·\s*$/, "");
+    var p = document.createElement("p");
+    p.innerHTML = joined(data.excerpt);
+    li.appendChild(a);
+    li.appendChild(p);
+    return li;
+  }
+  async function showMore() {
+    var next = results.slice(shown, shown + PAGE);
+    shown += next.length;
+    (await Promise.all(next.map(function (r) { return r.data(); }))).forEach(function (d) { list.appendChild(item(d)); });
+    more.hidden = shown >= results.length;
+  }
+  async function run() {
+    var term = input.value.trim(), ticket = ++latest;
+    var address = new URLSearchParams(location.search);
+    if (term) address.set("q", term); else address.delete("q");
+    history.replaceState(history.state, "", location.pathname + (address.toString() ? "?" + address : ""));
+    list.textContent = "";
+    more.hidden = true;
+    if (!term) { status.textContent = ""; return; }
+    status.textContent = "正在搜索……";
+    var found = await search(term);
+    if (ticket !== latest) return;  // a later query has started
+    results = found;
+    shown = 0;
+    status.textContent = !found.length ? "没有页面包含“" + term + "”"
+      : found.exact === false ? "没有页面包含“" + term + "”原样的文字；找到 " + found.length + " 个页面含有其中的每个词"
+      : "找到 " + found.length + " 个页面包含“" + term + "”";
+    await showMore();
+  }
+  var timer;
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+  more.addEventListener("click", showMore);
+  form.hidden = false;
   var query = new URLSearchParams(location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  if (query) { input.value = query; run(); }
 })();

@@ -113,7 +113,7 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
                     ok, value = conn.recv()
                 except EOFError:  # the worker died mid-call: a crash in C code, or the kernel's OOM killer
                     w.process.join()
-                    results[w.index] = Failure(f"the reader crashed (worker exit code {w.process.exitcode})")
+                    results[w.index] = Failure(f"读取程序异常退出（工作进程退出码 {w.process.exitcode}）")
                     _replace(workers, w, new_worker)
                     continue
                 if not ok:
@@ -122,7 +122,7 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
                 w.index = -1
             now = time.monotonic()
             for w in [w for w in workers if w.index >= 0 and w.deadline <= now]:
-                results[w.index] = Failure(f"gave up after {timeouts[w.index]:g} s: reading this file took too long")
+                results[w.index] = Failure(f"读取此文件超过 {timeouts[w.index]:g} 秒，已放弃")
                 _replace(workers, w, new_worker)
             while next_out in results:
                 yield results.pop(next_out)

@@ -272,8 +272,8 @@ def first_query_bytes(site: Path, query: str) -> int:
         page.on("response", record)
         if (site / "pagefind").is_dir():
             page.goto(url + "search/")
-            page.locator(".pagefind-ui__search-input").fill(query)
-            page.locator(".pagefind-ui__result-link").first.wait_for(timeout=60_000)
+            page.locator("#nb-search-input").fill(query)
+            page.locator("#nb-results a").first.wait_for(timeout=60_000)
         else:
             page.goto(url)
             page.locator('input[data-md-component="search-query"]').click()

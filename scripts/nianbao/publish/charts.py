@@ -2,8 +2,14 @@
 
 Each kind of chart is defined once with Altair over a named, empty dataset; a chart is that Vega-Lite spec
 with its own rows filled in, so building 10,000 charts does not run Altair's validation 10,000
-times. vl-convert costs about 50 ms a chart here, so SVGs are cached on disk by the hash of their spec, and
-the ones not in the cache are rendered in worker processes on every core (`Rendering`).
+times. vl-convert costs about 50 ms a chart here, so SVGs are cached on disk by the hash of their spec and of
+the fonts they were measured with, and the ones not in the cache are rendered in worker processes on every
+core (`Rendering`).
+
+vl-convert lays a chart out with the build machine's fonts (found through fontconfig), and the reader's
+browser draws the text in the reader's fonts. A machine without a CJK font measures Chinese labels too
+narrow, so every space kept for Chinese text is set from its character count, never from a measurement:
+the category axis reserves four characters, and the legend lists one series a line.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ import copy
 import hashlib
 import json
 import multiprocessing as mp
+import os
 import re
+import shutil
+import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -22,11 +31,11 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-# Fonts are only used to measure labels; the browser draws the text in the reader's own sans-serif font.
-# Naming a CJK family in the spec makes vl-convert a third slower and lays the chart out no differently.
-# Debian's fonts-noto-cjk lives here.
-FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 DATASET = "rows"
+LABEL_PX = 10  # Vega's axis and legend label size: a Chinese character is this wide in any CJK font
+# Series colours: at least 4.5:1 on white, told apart also by dash and point shape.
+SERIES_COLOURS = ("#1565c0", "#a84300", "#6a1b9a")
+BAR_COLOUR = "#3f51b5"
 PARALLEL_FROM = 16  # fewer charts to render than this: not worth starting worker processes
 
 
@@ -40,7 +49,24 @@ class Chart:
 
     @cached_property  # the spec is fixed once made; its JSON is hashed once, not at every lookup
     def key(self) -> str:
-        return hashlib.sha256(_spec_json(self.spec).encode("utf-8")).hexdigest()[:32]
+        """The spec and the fonts it is measured with: a chart drawn before a font was installed or removed
+        is drawn again."""
+        fonts = font_fingerprint(os.environ.get("FONTCONFIG_FILE", ""), os.environ.get("FONTCONFIG_PATH", ""))
+        return hashlib.sha256((fonts + _spec_json(self.spec)).encode()).hexdigest()[:32]
+
+
+@lru_cache(maxsize=None)
+def font_fingerprint(*fontconfig_env: str) -> str:
+    """The fonts fontconfig offers vl-convert (under the given FONTCONFIG_FILE and FONTCONFIG_PATH), and
+    vl-convert's version."""
+    import vl_convert as vlc
+
+    fonts = ""
+    if shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list", "--format", "%{file}|%{family}|%{style}\\n"], capture_output=True,
+                                text=True, check=False).stdout
+        fonts = "\n".join(sorted(listed.splitlines()))
+    return hashlib.sha256(f"{vlc.__version__}\n{fonts}".encode()).hexdigest()
 
 
 def _spec_json(spec: dict) -> str:
@@ -56,10 +82,12 @@ def _bar_template() -> dict:
     """Horizontal bars of `count` by `category`, in the order of the rows, with the count at each bar's end."""
     chart = (
         alt.Chart(alt.NamedData(DATASET))
-        .mark_bar(color="#3f51b5")
+        .mark_bar(color=BAR_COLOUR)
         .encode(
-            y=alt.Y("category:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
+            # four characters of label room, however narrow the build machine's font measures them
+            y=alt.Y("category:N", sort=None, title=None,
+                    axis=alt.Axis(labelLimit=220, labelFontSize=LABEL_PX, minExtent=4 * LABEL_PX + 8)),
+            x=alt.X("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d", titlePadding=8)),
         )
         .properties(width=300, height=alt.Step(22))
     )
@@ -68,14 +96,20 @@ def _bar_template() -> dict:
 
 @lru_cache(maxsize=None)
 def _line_template() -> dict:
-    """Lines of `count` by `year`, one per `series`, the series in the order of the rows."""
+    """Lines of `count` by `year`, one per `series`, the series in the order of the rows. Years are on a
+    number axis, so a missing year leaves a gap (its rows carry no count, which breaks the line); series that
+    coincide stay visible by their dash and point shape."""
+    series = alt.Legend(orient="bottom", direction="vertical", labelFontSize=LABEL_PX, labelLimit=0)
     chart = (
         alt.Chart(alt.NamedData(DATASET))
-        .mark_line(point=True)
+        .mark_line(point={"filled": False, "size": 50}, strokeWidth=2, invalid="break-paths-show-domains")
         .encode(
-            x=alt.X("year:O", title="年度"),
+            x=alt.X("year:Q", title="年度", scale=alt.Scale(zero=False, nice=False, padding=12),
+                    axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelFlush=False, titlePadding=8)),
             y=alt.Y("count:Q", title="件数", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("series:N", title=None, sort=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", title=None, sort=None, legend=series),
+            strokeDash=alt.StrokeDash("series:N", title=None, sort=None, legend=series),
+            shape=alt.Shape("series:N", title=None, sort=None, legend=series),
         )
         .properties(width=320, height=200)
     )
@@ -95,8 +129,17 @@ def bar_chart(data: pd.DataFrame, title: str, description: str) -> Chart:
 
 def line_chart(data: pd.DataFrame, title: str, description: str) -> Chart:
     """The series keep the order of their first row (the color scale's domain is that order)."""
-    spec = _filled(_line_template(), data)
-    spec["encoding"]["color"]["scale"] = {"domain": list(dict.fromkeys(data["series"]))}
+    domain = list(dict.fromkeys(data["series"]))
+    rows = [{**r, "year": int(r["year"])} for r in data.to_dict("records")]
+    present = {r["year"] for r in rows}
+    # a year without a report: a row without a count for each series, which breaks the lines there
+    rows += [{"year": y, "series": name, "count": None}
+             for y in range(min(present), max(present)) if y not in present for name in domain]
+    spec = copy.deepcopy(_line_template())
+    spec["datasets"] = {DATASET: sorted(rows, key=lambda r: r["year"])}
+    spec["encoding"]["color"]["scale"] = {"domain": domain, "range": list(SERIES_COLOURS[:len(domain)])}
+    spec["encoding"]["strokeDash"]["scale"] = {"domain": domain, "range": [[1, 0], [6, 3], [2, 2]][:len(domain)]}
+    spec["encoding"]["shape"]["scale"] = {"domain": domain, "range": ["circle", "square", "triangle-up"][:len(domain)]}
     return Chart(title, description, data, spec)
 
 
@@ -130,18 +173,9 @@ class Rendering:
         return self.rendered
 
 
-_fonts_registered = False
-
-
 def _render_to_file(item: tuple[Path, str]) -> None:
     import vl_convert as vlc
 
-    global _fonts_registered
-    if not _fonts_registered:
-        for d in FONT_DIRS:
-            if Path(d).is_dir():
-                vlc.register_font_directory(d)
-        _fonts_registered = True
     path, spec = item
     tmp = path.with_suffix(".tmp")
     tmp.write_text(vlc.vegalite_to_svg(json.loads(spec)), encoding="utf-8")

@@ -157,12 +157,17 @@ def write_downloads(data: dict[str, pd.DataFrame], indicator_values: dict[str, l
         [{"file": f, "column": c, "type": t, "description": d} for f, cols in columns.items() if f in frames or f == "dictionary.csv"
          for c, (t, d) in cols.items()], columns=list(COLUMNS["dictionary.csv"]))
 
+    files: dict[str, dict] = {}  # name → rows, bytes, and the Excel copy's bytes: for the data page
     for name, frame in frames.items():
-        write(f"downloads/{name}", frame.to_csv(index=False, lineterminator="\n"))
+        text = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        write(f"downloads/{name}", text)
+        files[name] = {"rows": len(frame), "bytes": len(text), "excel_bytes": 0}
     for name in EXCEL_FILES:  # Excel opens UTF-8 only with a BOM, and runs text that starts like a formula
-        write(f"downloads/excel/{name}", "\ufeff" + frames[name].map(_defuse).to_csv(index=False, lineterminator="\r\n"))
+        text = ("\ufeff" + frames[name].map(_defuse).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+        write(f"downloads/excel/{name}", text)
+        files[name]["excel_bytes"] = len(text)
     write("downloads/datapackage.json", json.dumps(datapackage(columns, list(frames)), ensure_ascii=False, indent=1) + "\n")
-    return list(frames)
+    return files
 
 
 def _plain(value, places: int | None = None) -> str:

@@ -13,8 +13,12 @@ until its build ends. A bare `mkdocs build` or `mkdocs serve` indexes here, at t
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import tempfile
+from html import escape, unescape
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -55,11 +59,44 @@ def on_post_build(config):
 INDEX_LATER = "NIANBAO_INDEX_AFTER_BUILD"  # set by site.build_site, which indexes once MkDocs has ended
 
 
+# Chinese is indexed one character a word, and docs/assets/search.js sends a query as an exact phrase of its
+# characters: a search finds every page whose text contains the query, and only those. Word segmentation
+# would make the index (jieba, at build time) and the query (the browser's own segmenter) cut the same text
+# differently: 行政复议 was indexed as 行政 + 复议 and searched as one word, and found 3 of the 12 pages with it.
+# Punctuation separates words the same way on both sides (Pagefind's own rules differ between them).
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+SEPARATE = CJK
+# on either side of every such character (also at a text's ends: the next element's text may follow directly)
+_AROUND = re.compile(f"(?<=[{SEPARATE}])(?=\\S)|(?<=\\S)(?=[{SEPARATE}])|^(?=[{SEPARATE}])|(?<=[{SEPARATE}])$")
+_TEXT = re.compile(r">([^<]+)<")
+
+
+# The end of a cell, a paragraph or a heading: a word of its own, so that no phrase runs on from one block
+# into the next (a reader does not see 不予公开 and 行政复议 of two table headers as 公开行政), and results
+# show where a block ends.
+_BLOCK_END = re.compile(r"</(td|th|li|p|h[1-6]|dt|dd|figcaption|caption)>")
+
+
+def spaced(html: str) -> str:
+    """The page as Pagefind reads it: every CJK character of its text a word of its own, and a · at the end
+    of every block."""
+    html = _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", unescape(m.group(1))), quote=False) + "<", html)
+    return _BLOCK_END.sub(r" · </\1>", html)
+
+
 def index_site(site_dir: str) -> None:
     """Pagefind over the built site. Only the article is indexed: the header, navigation and footer repeat
-    on every page, and the tables of numbers and the charts are not text anyone searches for."""
-    command = [sys.executable, "-m", "pagefind", "--site", site_dir, "--root-selector", "article",
-               "--exclude-selectors", "table", "--exclude-selectors", "svg", "--quiet"]
-    done = subprocess.run(command, capture_output=True, text=True)
+    on every page; numbers in table cells and the charts are not text anyone searches for (row labels are).
+    Pagefind reads a spaced copy of the pages and writes its index into the site."""
+    site = Path(site_dir).resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        for page in site.rglob("*.html"):
+            copy = Path(tmp) / page.relative_to(site)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(spaced(page.read_text(encoding="utf-8")), encoding="utf-8")
+        command = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(site / "pagefind"),
+                   "--root-selector", "article", "--exclude-selectors", "td", "--exclude-selectors", "svg",
+                   "--force-language", "zh", "--quiet"]
+        done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise PluginError(f"pagefind failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")

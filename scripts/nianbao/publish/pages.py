@@ -18,7 +18,9 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -27,7 +29,7 @@ from markupsafe import Markup, escape
 from .. import paths, schema
 from ..isolate import default_jobs
 from .charts import Chart, Rendering, bar_chart, line_chart
-from .downloads import COLUMNS, write_downloads
+from .downloads import COLUMNS, _defuse, write_downloads
 from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, rows_total, sum_known
 
 HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
@@ -57,14 +59,19 @@ CHECK_NAMES = {
     "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
     "more_findings": "提示过多，未全部列出",
     "ocr": "扫描件文字识别没有把握或未读完",
+    "place_unknown": "机关名称中的地名不是现行行政区划",
+    "agency_incomplete": "报告未写明发布机关所在的地区",
+    "table_not_printed": "报告未印出行政复议、行政诉讼情况表",
+    "table_unread": "表格的大部分单元格未能读出",
 }
 QUALITY_GROUPS = (
     ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
-                   "unreadable_cell", "extra_cells", "appeals_shape", "more_findings", "ocr")),
-    ("发布机关与地区", ("agency_unknown", "place_ambiguous", "place_corrected")),
+                   "unreadable_cell", "extra_cells", "appeals_shape", "table_not_printed", "table_unread",
+                   "more_findings", "ocr")),
+    ("发布机关与地区", ("agency_unknown", "agency_incomplete", "place_ambiguous", "place_corrected", "place_unknown")),
 )
 
 
@@ -92,6 +99,9 @@ class ReportPage:
     url: str  # relative to the site root, e.g. "panzhihua-nddo/2019/"
     indicators: dict[str, Value]
     charts: list[Chart] = field(default_factory=list)
+    no_chart: str = ""  # why no chart is drawn, in words true of this report
+    previous: ReportPage | None = None  # the same agency's report of the year before (or the latest before)
+    next: ReportPage | None = None
 
 
 class PageWriter:
@@ -149,9 +159,10 @@ def load_csv(csv_dir: Path) -> dict[str, pd.DataFrame]:
 
 def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir: Path = paths.REPORTS,
                 agencies_csv: Path = paths.AGENCIES, cache: Path = paths.CACHE / "charts",
-                site_url: str = "", jobs: int = 0) -> str:
+                site_url: str = "", jobs: int = 0, repo_url: str = "") -> str:
     """site_url: where the site is published (mkdocs.yml's site_url), for the addresses in citations;
-    jobs: processes that render charts (0: one per core)."""
+    jobs: processes that render charts (0: one per core); repo_url: the GitHub repository whose issue form
+    the 数据纠错 links open (without it they lead to the about page's contact section)."""
     jobs = jobs or default_jobs()
     data = load_csv(csv_dir)
     agencies = pd.read_csv(agencies_csv, dtype=str, keep_default_na=False) if agencies_csv.exists() else None
@@ -159,7 +170,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     env = Environment(loader=FileSystemLoader(paths.TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(num=format_number, pct=format_rate, yaml_str=yaml_string, web_url=web_url, data_row=data_row,
-                       region_top=lambda region: region.split("/")[0])
+                       region_top=lambda region: region.split("/")[0], paragraphs=paragraphs, size=format_size,
+                       ids_as_code=ids_as_code, groupby_pair=groupby_pair)
     env.globals.update(LEVELS=LEVELS, STATUS_LABELS=STATUS_LABELS, SMALL_NUMBER=SMALL_NUMBER, CHECK_NAMES=CHECK_NAMES)
     out = PageWriter(docs)
     site_url = site_url.rstrip("/") + "/"
@@ -194,6 +206,10 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     by_agency: dict[str, list[ReportPage]] = {}
     for page in sorted(pages, key=lambda p: p.meta["year"]):
         by_agency.setdefault(page.meta["agency_slug"], []).append(page)
+    for slug, agency_pages in by_agency.items():
+        if slug:
+            for before, after in pairwise(agency_pages):
+                before.next, after.previous = after, before
     agency_charts = {slug: agency_chart(agency_pages) for slug, agency_pages in by_agency.items()}
     charts = Rendering([c for p in pages for c in p.charts] + [c for c in agency_charts.values() if c], cache, jobs)
 
@@ -202,24 +218,30 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
     def write_report_page(page: ReportPage) -> None:
         meta = page.meta
         try:
+            tables = render_tables(meta["template"], page.cells)
             markdown = report_template.render(
-                p=page, tables=render_tables(meta["template"], page.cells),
-                source_link=copy_source(out, meta, reports_dir), superseded=passed_over.get(meta["report_id"], []),
-                page_address=site_url + page.url)
+                p=page, tables=tables, lead=lead_sentence(page), source_link=copy_source(out, meta, reports_dir),
+                superseded=passed_over.get(meta["report_id"], []), page_address=site_url + page.url,
+                correction=correction_link(repo_url, page, site_url + page.url))
+            data_csv = page_data_csv(page.cells, meta["template"])
         except Exception as e:  # noqa: BLE001  as above: this report's page is missing, the others are made
             skipped.append(f"{meta['source_file']}: {type(e).__name__}: {str(e)[:200]}")
             return
         out.write(page.url.rstrip("/") + ".md", markdown)
-        out.write(page.url.rstrip("/") + ".csv", page_data_csv(page.cells, data["cells"].columns))
+        out.write(page.url.rstrip("/") + ".csv", data_csv)
+        for i, chart in enumerate(page.charts, 1):
+            out.write(f"{page.url.rstrip('/')}-chart-{i}.svg", chart.svg)
 
     for page in pages:  # while the charts render
         if not page.charts:
             write_report_page(page)
     other_files = reports[~reports["status"].isin(["ok", "warnings"])]
     years = sorted({p.meta["year"] for p in pages}, reverse=True)
-    for year in years:
+    for i, year in enumerate(years):  # latest first
         year_pages = sorted((p for p in pages if p.meta["year"] == year), key=lambda p: p.agency_name)
-        out.write(f"years/{year}.md", env.get_template("year.md.j2").render(year=year, pages=year_pages))
+        out.write(f"years/{year}.md", env.get_template("year.md.j2").render(
+            year=year, pages=year_pages, next=years[i - 1] if i else "",
+            previous=years[i + 1] if i + 1 < len(years) else ""))
     out.write("years/index.md", env.get_template("years.md.j2").render(
         years=[(y, sum(p.meta["year"] == y for p in pages)) for y in years]))
     by_year = sorted(pages, key=lambda p: (p.meta["year"], p.agency_name))
@@ -232,11 +254,13 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
             out.write(f"{name}/{part.slug}.md", env.get_template("table_part.md.j2").render(
                 part=part, title=title, indicators=indicators, back=f"../{name}.md"))
 
-    write_downloads(data, {p.meta["report_id"]: list(p.indicators.values()) for p in pages},
-                    {p.meta["report_id"] for p in pages}, out.write)
+    download_files = write_downloads(data, {p.meta["report_id"]: list(p.indicators.values()) for p in pages},
+                                     {p.meta["report_id"] for p in pages}, out.write)
     out.write("data.md", env.get_template("data.md.j2").render(
-        counts=reports["status"].value_counts().to_dict(), total=len(reports), templates=schema.TEMPLATE_BY_ID,
-        columns=COLUMNS, unparsed=other_files.to_dict("records")))
+        counts=reports["status"].value_counts().to_dict(), total=len(reports), files=download_files,
+        data_date=max([d for d in reports["published"].tolist() + reports["retrieved"].tolist() if d], default=""),
+        unparsed=other_files.to_dict("records")))
+    out.write("ids.md", env.get_template("ids.md.j2").render(templates=schema.TEMPLATE_BY_ID, columns=COLUMNS))
     out.write("quality.md", env.get_template("quality.md.j2").render(
         groups=quality_groups(pages), total=len(pages), conflicts=[
             (page, [(other, differing_cells(page.cells, cells_by_report.get(other["report_id"], [])))
@@ -245,7 +269,8 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
         unparsed=len(other_files)))
     out.write("index.md", env.get_template("index.md.j2").render(
         pages=sorted(pages, key=lambda p: (p.meta["year"], p.meta["published"]), reverse=True),
-        agencies=len(by_agency), years=years, total=len(reports),
+        agencies=len(set(reports["agency_slug"]) - {""}), years=years, total=len(reports),
+        regions=sorted({r.split("/")[0] for r in reports["region"] if r}),
         requests=sum((p.figures.new_received or 0) for p in pages)))
     charts.finish()
     for page in pages:
@@ -253,19 +278,25 @@ def build_pages(csv_dir: Path = paths.CSV, docs: Path = paths.DOCS, reports_dir:
             write_report_page(page)
     agency_rows = []
     files_by_agency = dict(tuple(other_files.groupby("agency_slug", sort=False)))
-    for slug, agency_pages in sorted(by_agency.items()):
-        if not slug:
-            continue
+    # Every agency has a page, also one whose files all predate the national tables.
+    for slug in sorted((set(by_agency) | set(files_by_agency)) - {""}):
+        agency_pages = by_agency.get(slug, [])
         files = files_by_agency.get(slug, other_files.iloc[0:0]).sort_values("year").to_dict("records")
-        chart = agency_charts[slug]
+        name = names.get(slug) or (agency_pages[0].agency_name if agency_pages else files[0]["agency"])
+        latest = agency_pages[-1].meta if agency_pages else files[-1]
+        chart = agency_charts.get(slug)
+        if chart:
+            out.write(f"{slug}/trend.svg", chart.svg)
         out.write(f"{slug}/index.md", env.get_template("agency.md.j2").render(
-            name=names.get(slug, agency_pages[0].agency_name), pages=agency_pages, files=files, chart=chart,
+            name=name, pages=agency_pages, files=files, chart=chart, latest=latest,
+            no_chart=agency_no_chart(agency_pages) if not chart else "",
             printed_names=sorted({p.meta["agency_printed"] for p in agency_pages if p.meta["agency_printed"]})))
-        agency_rows.append({"slug": slug, "name": names.get(slug, agency_pages[0].agency_name), "pages": agency_pages})
+        agency_rows.append({"slug": slug, "name": name, "pages": agency_pages, "latest": latest,
+                            "file_years": sorted({f["year"] for f in files if f["year"]})})
 
     out.write("agencies.md", env.get_template("agencies.md.j2").render(agencies=agency_rows))
     removed = out.remove_stale()
-    return f"pages: {len(pages)} report pages, {len(by_agency)} agencies, {len(years)} years; " \
+    return f"pages: {len(pages)} report pages, {len(agency_rows)} agencies, {len(years)} years; " \
            f"{out.changed} files written, {removed} stale removed → {docs}" + \
            "".join(f"\npages: no page for {line}" for line in skipped)
 
@@ -375,6 +406,73 @@ def web_url(value: str) -> str:
     return value if re.match(r"https?://", value or "", re.I) else ""
 
 
+def format_size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"
+
+
+def count(value, unit: str = "件") -> str:
+    """A figure in a sentence: the number, or what the report did instead of printing it."""
+    return "未填写" if value is None else f"{format_number(value)} {unit}"
+
+
+def lead_sentence(page: ReportPage) -> str:
+    """What a reader asks first, from this report's own figures (blank figures are said to be blank)."""
+    f = page.figures
+    return (f"{page.agency_name} {page.meta['year']} 年新收政府信息公开申请 {count(f.new_received)}，"
+            f"办结 {count(f.handled)}，其中予以公开或部分公开 {count(f.disclosed)}；"
+            f"因政府信息公开被申请行政复议 {count(f.review)}，被提起行政诉讼 {count(f.suits)}。")
+
+
+def correction_link(repo_url: str, page: ReportPage, address: str) -> str:
+    """The 数据纠错 link: the repository's issue form with the page filled in, or the about page's contact
+    section when the repository is not known."""
+    if not web_url(repo_url):
+        return "../../about/#联系与纠错"
+    query = urlencode({"template": "data-error.yml", "title": f"数据纠错：{page.agency_name} {page.meta['year']}",
+                       "page": address})
+    return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
+_SENTENCE_END = tuple("。！？；：…”」』）)")
+_ITEM_START = re.compile(r"^\s*(（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、|\d+[.、．]|[一二三四五六七八九十]是)")
+
+
+def _is_heading(line: str) -> bool:
+    """（一）主动公开: a short numbered line without a sentence in it stands alone."""
+    return bool(_ITEM_START.match(line)) and len(line) <= 30 and "。" not in line
+
+
+def paragraphs(text: str) -> list[str]:
+    """A section's text as paragraphs. Lines that the source broke inside a sentence (a PDF's line width)
+    are joined: a paragraph ends at a line ending a sentence, after a numbered heading, or before a line
+    starting a numbered item."""
+    result: list[str] = []
+    for line in (l.strip() for l in text.split("\n")):
+        if not line:
+            continue
+        if result and not result[-1].endswith(_SENTENCE_END) and not _ITEM_START.match(line) \
+                and not _is_heading(result[-1]):
+            joint = " " if result[-1][-1:].isascii() and result[-1][-1:].isalnum() and line[0].isascii() else ""
+            result[-1] += joint + line
+        else:
+            result.append(line)
+    return result
+
+
+def groupby_pair(rows: list[dict], first: str, second: str) -> list[tuple[tuple[str, str], list[dict]]]:
+    """Rows grouped by two keys, the groups in the order of their first row."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row[first], row[second]), []).append(row)
+    return list(groups.items())
+
+
+def ids_as_code(text: str) -> Markup:
+    """A description that names ids (ok、warnings、failed …): the ids set as code, the rest escaped."""
+    parts = re.split(r"([A-Za-z][\w./-]*)", text)  # odd items are the ids
+    return Markup("".join(f"<code>{escape(p)}</code>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)))
+
+
 def format_rate(value) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
@@ -427,9 +525,10 @@ def _data_row(label: str, depth: int, cells: tuple[tuple[str, str, str], ...]) -
             title = f' title="印为：{escape(raw)}"' if raw != value else ""
             html.append(f'<td class="nb-num"{title}>{escape(format_number(value))}'
                         f'{" " + escape(unit) if unit else ""}</td>')
+        elif raw:  # printed, but no number could be decided from it: say so, never show it as a value
+            html.append(f'<td class="nb-num nb-undecided" title="印为：{escape(raw)}">无法确定</td>')
         else:
-            title = f"印为：{escape(raw)}" if raw else "报告未填写"
-            html.append(f'<td class="nb-num nb-blank" title="{title}">{escape(raw)}</td>')
+            html.append('<td class="nb-num nb-blank" title="报告未填写"></td>')
     return Markup("".join(html) + "</tr>")
 
 
@@ -463,16 +562,32 @@ def render_tables(template_id: str, cells: list[tuple]) -> dict[str, dict]:
                             rows.append(TableRow(heading, [], depth=1, group=True))
             rows.append(TableRow(row.label, [index[(table_id, row_id, c.id)] for c in row.cols], depth))
         cols = [c.label for c in template.row(table_id, row_ids[0]).cols] if row_ids and table_id != "proactive" else []
-        tables[table_id] = {"title": table.title, "cols": cols, "rows": rows}
+        # Cells printed but undecided, with what was printed: shown under the table, not only on hover.
+        undecided = [(template.row(table_id, r).label, col_label(template.row(table_id, r), c), v["raw"])
+                     for (t, r, c), v in index.items() if t == table_id and v["raw"] and not v["value"]]
+        tables[table_id] = {"title": table.title, "cols": cols, "rows": rows, "undecided": undecided}
     return tables
 
 
-def page_data_csv(cells: list[tuple], columns) -> str:
+def col_label(row, col_id: str) -> str:
+    return next((c.label for c in row.cols if c.id == col_id), col_id)
+
+
+PAGE_CSV_HEADER = ("表格", "行", "列", "数值", "印为", "单位", "report_id", "table", "row", "col")
+
+
+def page_data_csv(cells: list[tuple], template_id: str) -> str:
+    """A report's own cells for a reader with a spreadsheet: the official labels beside the ids of
+    SCHEMA.md, with a BOM so that Excel reads the Chinese as UTF-8."""
+    template = schema.TEMPLATE_BY_ID[template_id]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(cells)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(PAGE_CSV_HEADER)
+    for c in cells:
+        row = template.row(c.table, c.row)
+        writer.writerow((template.tables[c.table].title, row.label, col_label(row, c.col), c.value, _defuse(c.raw),
+                         _defuse(c.unit), c.report_id, c.table, c.row, c.col))
+    return "\ufeff" + buffer.getvalue()
 
 
 MAX_NAME_BYTES = 200  # a served file's name; file systems allow 255 bytes, and ".txt" is added to some
@@ -519,11 +634,26 @@ def report_charts(page: ReportPage, c: dict) -> list[Chart]:
                                                if any(r.startswith(p) for p in prefixes)) or 0)}
         for name, prefixes in OUTCOME_CATEGORIES
     ])
-    if outcomes["count"].sum() < CHART_MIN_ITEMS or (outcomes["count"] > 0).sum() < 2:
+    total = int(outcomes["count"].sum())
+    if total == 0:
+        page.no_chart = "本报告的办理结果各项都是 0 或空白，不绘制办理结果图。"
+        return []
+    if total < CHART_MIN_ITEMS:
+        page.no_chart = f"本年度办理结果共 {total} 件，不足 {CHART_MIN_ITEMS} 件，上面的表格已一目了然，不绘制图表。"
+        return []
+    if (outcomes["count"] > 0).sum() < 2:
+        page.no_chart = "本年度的办理结果都属于同一类，不绘制图表。"
         return []
     agency, year = page.agency_name, page.meta["year"]
     return [bar_chart(outcomes, f"{year} 年申请办理结果",
                       f"{agency} {year} 年办理的政府信息公开申请按办理结果分类的件数。")]
+
+
+def agency_no_chart(pages: list[ReportPage]) -> str:
+    """Why the agency page draws no trend chart, in words true of its reports."""
+    if len(pages) < 2:
+        return "目前只有一个年度的报告有表格数据，尚无法绘制趋势图。" if pages else "本机构的报告都没有可提取的表格数据。"
+    return f"各年度的申请和办结都不足 {CHART_MIN_ITEMS} 件，上表已一目了然，不绘制趋势图。"
 
 
 def agency_chart(pages: list[ReportPage]) -> Chart | None:

@@ -90,9 +90,9 @@ def parse_file(path: Path, source_file: str, data: bytes) -> Entry:
     except ReadError as e:
         entry.status, entry.reason = "failed", str(e)
     except MemoryError:
-        entry.status, entry.reason = "failed", "reading this file needed more memory than one file may use; given up"
+        entry.status, entry.reason = "failed", "读取此文件所需的内存超过单个文件的上限，已放弃"
     except Exception as e:  # noqa: BLE001  a bug on one file's content must not take the run down; say what happened
-        entry.status, entry.reason = "failed", f"internal error while reading: {type(e).__name__}: {str(e)[:300]}"
+        entry.status, entry.reason = "failed", f"读取时出现内部错误：{type(e).__name__}: {str(e)[:300]}"
     else:
         return entry
     entry.report, entry.findings = None, []
@@ -111,10 +111,10 @@ def _read_and_check(entry: Entry, path: Path, data: bytes) -> None:
     entry.report = report
     if report.template == "pre2019":
         entry.status = "unsupported"
-        entry.reason = "pre-2019 report: the national statistics tables (2019 and 2021 formats) did not exist yet"
+        entry.reason = "2019 年以前的报告：当时还没有全国统一的统计表格（2019 年格式和 2021 年格式）"
     elif report.template == "unknown":
         entry.status = "unsupported"
-        entry.reason = "not recognised as a government information disclosure annual report"
+        entry.reason = "未能识别为政府信息公开工作年度报告"
     elif report.problem:
         entry.status, entry.reason = "failed", report.problem
     elif not valid_year(report.year):
@@ -220,7 +220,7 @@ def _parse_task(task: tuple[str, str, int]) -> Entry:
     try:
         data = read_regular(path, max_bytes)
     except OSError as e:
-        return Entry(source_file, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+        return Entry(source_file, "", _format(path), "failed", f"无法读取文件：{e.strerror}")
     return parse_file(path, source_file, data)
 
 
@@ -241,8 +241,8 @@ def _findings_reason(findings: list[Finding]) -> str:
     if unread:  # the worst news first: a table whose cells are mostly blank because they could not be read
         return "、".join(unread) + f"；其余见检查结果（{parts}）"
     if errors:
-        return f"{errors} of the report's own arithmetic checks fail ({parts}); figures are recorded as printed"
-    return f"parsed with warnings ({parts})"
+        return f"报告自身的算术校验有 {errors} 项不符（{parts}）；数字按报告原样记录"
+    return f"已解析，有校验提示（{parts}）"
 
 
 def parse_corpus(
@@ -318,10 +318,10 @@ def _not_read(item: Listed, max_bytes: int, limits: Limits) -> Entry | None:
     try:
         size = os.lstat(item.path).st_size
     except OSError as e:
-        return Entry(item.name, "", _format(item.path), "failed", f"cannot read the file: {e.strerror}")
+        return Entry(item.name, "", _format(item.path), "failed", f"无法读取文件：{e.strerror}")
     if size > max_bytes:
         return Entry(item.name, "", _format(item.path), "failed",
-                     f"file is {size / 1e6:.1f} MB, over the {limits.max_mb:g} MB limit per file; not read")
+                     f"文件大小 {size / 1e6:.1f} MB，超过单个文件 {limits.max_mb:g} MB 的上限，未读取")
     return None
 
 
@@ -344,7 +344,7 @@ def run_on_dask(scheduler: str, tasks: list[tuple[str, Path, str, int]], window:
                 try:
                     data = read_regular(path, max_bytes)
                 except OSError as e:
-                    results[next_task] = Entry(name, "", _format(path), "failed", f"cannot read the file: {e.strerror}")
+                    results[next_task] = Entry(name, "", _format(path), "failed", f"无法读取文件：{e.strerror}")
                 else:
                     future = client.submit(_parse_remote, (name, data, settings, version), pure=False)
                     index[future.key] = next_task
@@ -360,7 +360,7 @@ def run_on_dask(scheduler: str, tasks: list[tuple[str, Path, str, int]], window:
                 except RuntimeError:  # another version of the parsing code: every file would fail the same way
                     raise
                 except Exception as e:  # noqa: BLE001  one file's trouble on the cluster is that file's
-                    result = Failure(f"the Dask cluster could not parse this file: {type(e).__name__}: {e}")
+                    result = Failure(f"Dask 集群未能解析此文件：{type(e).__name__}: {e}")
                 results[index.pop(future.key)] = result
                 future.release()
                 fill()
@@ -391,7 +391,7 @@ def mark_duplicates(entries: list[Entry], registry: Registry) -> None:
             if i != first:
                 entry, original = entries[i], entries[first].source_file
                 entries[i] = Entry(entry.source_file, entry.sha256, entry.format, "duplicate",
-                                   f"same bytes as {original}", duplicate_of=original,
+                                   f"与 {original} 的内容完全相同", duplicate_of=original,
                                    identity=entry.identity)
 
 

@@ -19,7 +19,8 @@ from ..isolate import in_child
 from .stamp import Stamp, code_digest, content_digest, tree_digest
 
 PAGES_CODE = ("publish/*.py", "publish/templates/*", "schema.py")
-SITE_CODE = ("run/site.py", "publish/mkdocs_hooks.py")
+SITE_CODE = ("run/site.py", "publish/mkdocs_hooks.py", "publish/theme/*", "publish/theme/partials/*",
+             "publish/theme/partials/languages/*")
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ def _parse(layout: Layout, limits, jobs: int, scheduler: str) -> str:
 def pages(layout: Layout, site_url: str = "") -> str:
     from ..publish.pages import build_pages
 
+    repo_url = os.environ.get("REPO_URL", "")  # the 数据纠错 links' issue form (the Pages workflow sets it)
     inputs = content_digest(code_digest(PAGES_CODE), tree_digest(layout.csv, layout.reports), layout.agencies,
-                            site_url)
+                            site_url + "|" + repo_url)
     stamp = layout.stamp("pages", inputs, [layout.docs])
     if stamp.fresh():
         return f"pages: unchanged since the last run → {layout.docs}"
     stamp.clear()
     summary = in_child(build_pages, layout.csv, layout.docs, layout.reports, layout.agencies, layout.cache / "charts",
-                       site_url)
+                       site_url, 0, repo_url)
     stamp.save()
     return summary
 

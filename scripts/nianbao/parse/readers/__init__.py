@@ -99,7 +99,7 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     if data is None:
         data = path.read_bytes()
     if not data.strip():
-        raise ReadError("empty file")
+        raise ReadError("空文件")
     if data.startswith(_OLE2):
         raise Unsupported("旧版 Word 97-2003 / WPS 二进制文档（.doc），暂不支持：请另存为 .docx 或 PDF 后再收录")
     suffix = path.suffix.lower()
@@ -107,5 +107,5 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     if sniffed and suffix not in (".txt", ".md", ".markdown"):  # a text file may well begin with markup
         suffix = sniffed
     if suffix not in READERS:
-        raise Unsupported(f"unsupported file type '{suffix or path.name}': readable types are {', '.join(sorted(READERS))}")
+        raise Unsupported(f"不支持的文件类型“{suffix or path.name}”：可读取的类型为 {'、'.join(sorted(READERS))}")
     return READERS[suffix](path, data)

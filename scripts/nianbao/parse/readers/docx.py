@@ -24,7 +24,7 @@ def read_docx(path: Path, data: bytes) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ReadError(f"not a readable Word .docx file ({type(e).__name__}): the file may be damaged") from None
+        raise ReadError(f"不是可读取的 Word .docx 文件（{type(e).__name__}）：文件可能已损坏") from None
     rows: list[list[str]] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):

@@ -72,7 +72,7 @@ def read_html(path: Path, data: bytes) -> Document:
     walk(soup)
     flush()
     if not rows:
-        raise ReadError("HTML page has no text")
+        raise ReadError("HTML 页面中没有文字")
     return Document(path, "html", rows, gaps, meta=_meta(soup))
 
 

@@ -96,7 +96,7 @@ def _document(path: Path, fmt: str, text_pages: list[list[list[str]]], scanned: 
     from .pdf import _lines, _paragraphs
 
     if not any(scanned.values()) and not any(text_pages):
-        raise Unsupported(f"scanned image with no text: nothing to read on its {len(scanned)} page(s)")
+        raise Unsupported(f"扫描图像中没有文字：{len(scanned)} 页都没有可识别的内容")
     rows: list[list[str]] = []
     tokens: list[list[list[Token]]] = []
     missing = 0
@@ -299,7 +299,7 @@ def _pdf_pages(data: bytes, pictures: dict[int, float]) -> tuple[list[list], lis
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as e:
-        raise ReadError(f"the PDF's pages cannot be rendered for OCR ({e})") from None
+        raise ReadError(f"PDF 的页面无法渲染为图片以进行文字识别（{e}）") from None
     try:
         def render(number: int):
             page = pdf[number - 1]
@@ -320,14 +320,14 @@ def _image_pages(data: bytes) -> tuple[list[list], list[str]]:
         image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
     except Image.DecompressionBombError:
-        raise ReadError("an image larger than a scanned page can be; not read") from None
+        raise ReadError("图片大于任何扫描页面可能的尺寸，未读取") from None
     except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ReadError(f"not a readable image ({e}): the file may be cut off or damaged") from None
+        raise ReadError(f"不是可读取的图片（{e}）：文件可能不完整或已损坏") from None
 
     def decode(frame):
         width, height = frame.size
         if width * height > MAX_DECODE_PIXELS:
-            raise ReadError(f"an image of {width}×{height} pixels is larger than a scanned page can be; not read")
+            raise ReadError(f"图片为 {width}×{height} 像素，大于任何扫描页面可能的尺寸，未读取")
         frame = frame.convert("L")
         if width * height > MAX_PIXELS:
             scale = (MAX_PIXELS / (width * height)) ** 0.5
@@ -341,7 +341,7 @@ def _image_pages(data: bytes) -> tuple[list[list], list[str]]:
     try:
         return _ocr_pages([lambda i=i: page(i) for i in range(frames)])
     except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise ReadError(f"not a readable image ({e}): the file may be cut off or damaged") from None
+        raise ReadError(f"不是可读取的图片（{e}）：文件可能不完整或已损坏") from None
 
 
 def _ocr_pages(pages: list) -> tuple[list[list], list[str]]:

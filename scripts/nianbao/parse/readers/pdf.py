@@ -41,13 +41,13 @@ def read_pdf(path: Path, data: bytes) -> Document:
         # pdfplumber wraps what pdfminer raises on opening; pages parsed later raise pdfminer's own errors.
         cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
         if isinstance(cause, PDFPasswordIncorrect):
-            raise ReadError("加密的 PDF，需要密码 (the PDF is password-protected)") from None
+            raise ReadError("加密的 PDF，需要密码") from None
         if isinstance(cause, MemoryError) or "allocate" in str(cause):  # zlib's own out-of-memory error
-            raise ReadError("a compressed stream in this PDF expands past the memory one file may use") from None
-        raise ReadError(f"not a readable PDF ({cause}): the file may be cut off or damaged") from None
+            raise ReadError("此 PDF 中的压缩数据解压后超过单个文件可用的内存") from None
+        raise ReadError(f"不是可读取的 PDF（{cause}）：文件可能不完整或已损坏") from None
     if not pictures:
         if not chars:
-            raise Unsupported("no text: the PDF's pages hold neither text nor pictures")
+            raise Unsupported("没有文字：PDF 的页面上既没有文字也没有图片")
         return Document(path, "pdf", [row for rows in pages for row in rows])
     from . import ocr
 
