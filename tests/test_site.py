@@ -267,3 +267,14 @@ def test_every_check_the_parser_reports_has_a_chinese_name_and_a_place_on_the_qu
     assert made <= set(CHECK_NAMES), sorted(made - set(CHECK_NAMES))
     grouped = {check for _, checks in QUALITY_GROUPS for check in checks}
     assert made <= grouped, sorted(made - grouped)
+
+
+def test_a_table_not_read_or_not_printed_is_said_so_in_words(site):
+    # 平潭 2020's proactive digits run together past reading: a sentence says so above the few placed cells.
+    html = page(site, "pingtan-zone/2020")
+    assert "主动公开政府信息情况表未能读出" in html and "nb-proactive" in html
+    # A report that prints a sentence instead of its appeals table: the sentence, and no empty table.
+    rows = list(csv.DictReader((site / "csv" / "reports.csv").open(encoding="utf-8")))
+    row = next(r for r in rows if r["source_file"] == "sentence.txt")
+    html = page(site, f"{row['agency_slug']}/{row['year']}")
+    assert "本年度未发生因政府信息公开引起的行政复议、行政诉讼" in html and "nb-appeals" not in html
