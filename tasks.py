@@ -25,8 +25,18 @@ def _limits(max_mb, timeout, memory_mb):
 @task(help={"src": "folder of report files", "out": "folder for the CSV files", **LIMIT_HELP})
 def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, timeout=None, memory_mb=None,
           scheduler=""):
-    """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv (cached by content)."""
-    layout = Layout(reports=Path(src), csv=Path(out))
+    """Parse every report file into reports.csv, cells.csv, checks.csv and sections.csv (cached by content).
+    Another folder than data/reports keeps the agencies it registers in OUT/agencies.csv (seeded from the
+    repository's), so that parsing it leaves the repository as it was."""
+    import shutil
+
+    agencies = paths.AGENCIES
+    if Path(src).resolve() != paths.REPORTS.resolve():
+        agencies = Path(out) / "agencies.csv"
+        if not agencies.exists():
+            agencies.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths.AGENCIES, agencies)
+    layout = Layout(reports=Path(src), csv=Path(out), agencies=agencies)
     print(pipeline.parse(layout, _limits(max_mb, timeout, memory_mb), int(jobs), scheduler))
 
 

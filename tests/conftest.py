@@ -74,7 +74,7 @@ def site(tmp_path_factory):
         shutil.copy(paths.FIXTURES / "hostile" / name, reports / name)
     # A report whose appeals table is replaced by a sentence, under a real place so that it gets a page.
     sentence = (paths.FIXTURES / "flattenings" / "sentence.txt").read_text(encoding="utf-8")
-    (reports / "sentence.txt").write_text(sentence.replace("某县档案馆", "宿迁市沭阳县档案馆"), encoding="utf-8")
+    (reports / "sentence.txt").write_text(sentence.replace("某县档案馆", "宿迁市泗洪县档案馆"), encoding="utf-8")
     parse_corpus(reports, root / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
     copy_hand_written(root / "docs")
     build_pages(root / "csv", root / "docs", reports, paths.AGENCIES, root / "cache", SITE_URL)

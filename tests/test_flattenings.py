@@ -56,7 +56,9 @@ def test_every_family_reads_without_a_wrong_cell(flattened, family):
 
 def test_lossy_families_decide_fewer_cells_than_they_print(flattened):
     # The brute force really finds cells the print cannot decide: otherwise the measure above measures nothing.
-    for family in flatten.LOSSY:
+    # (Synthetic reports print every cell, so dropping empty cells loses nothing there: that needs the gold.)
+    lossy = flatten.LOSSY if paths.GOLD.is_dir() else flatten.LOSSY - {"dropped"}
+    for family in lossy:
         assert flattened[family].decidable < flattened[family].cells
 
 
