@@ -31,7 +31,7 @@ def parse(c, src=str(paths.REPORTS), out=str(paths.CSV), jobs=0, max_mb=None, ti
     import shutil
 
     agencies = paths.AGENCIES
-    if Path(src).resolve() != paths.REPORTS.resolve():
+    if Path(src).is_dir() and Path(src).resolve() != paths.REPORTS.resolve():  # (a missing one fails below)
         agencies = Path(out) / "agencies.csv"
         if not agencies.exists():
             agencies.parent.mkdir(parents=True, exist_ok=True)
