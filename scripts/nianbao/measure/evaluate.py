@@ -39,6 +39,17 @@ class Score:
     problem: str = ""
 
 
+def scored_cells(gold: dict):
+    """(key, (table, row, col), value) of every cell a gold file scores: all but those it calls ambiguous."""
+    ambiguous = set(gold.get("ambiguous", []))
+    for table, rows in gold["cells"].items():
+        for row, cols in rows.items():
+            for col, want in cols.items():
+                key = f"{table}.{row}.{col}"
+                if key not in ambiguous:
+                    yield key, (table, row, col), want
+
+
 def _same(got: str | None, want) -> bool:
     if want is None:
         return got is None
@@ -55,27 +66,21 @@ def score_file(report_path: Path, gold_path: Path) -> Score:
     score.problem = report.problem
     score.template_ok = report.template == gold["template"]
     score.year_ok = report.year == gold["year"]
-    ambiguous = set(gold.get("ambiguous", []))
-    for table, rows in gold["cells"].items():
-        for row, cols in rows.items():
-            for col, want in cols.items():
-                key = f"{table}.{row}.{col}"
-                if key in ambiguous:
-                    continue
-                got = report.value(table, row, col)
-                ok = _same(got, want)
-                score.cells += 1
-                score.right += ok
-                if want not in (None, 0):
-                    score.nonzero += 1
-                    score.nonzero_right += ok
-                if not ok:
-                    score.wrong.append(f"{key}: got {got!r}, want {want!r}")
-                    if got is None:
-                        score.blanks += 1
-                    else:
-                        score.wrong_numbers += 1
-                        score.nonzero_wrong += want not in (None, 0)
+    for key, (table, row, col), want in scored_cells(gold):
+        got = report.value(table, row, col)
+        ok = _same(got, want)
+        score.cells += 1
+        score.right += ok
+        if want not in (None, 0):
+            score.nonzero += 1
+            score.nonzero_right += ok
+        if not ok:
+            score.wrong.append(f"{key}: got {got!r}, want {want!r}")
+            if got is None:
+                score.blanks += 1
+            else:
+                score.wrong_numbers += 1
+                score.nonzero_wrong += want not in (None, 0)
     found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
     expected = set(gold.get("failed_checks", []))
     optional = set(gold.get("optional_checks", []))
@@ -264,29 +269,23 @@ def score_scan(scan: Path, gold: dict, variant: str) -> ScanScore:
         doc, report = None, Report(template="unknown", problem=str(e))
     score.seconds = time.perf_counter() - start
     uncertain = bool(doc and doc.warnings)
-    ambiguous = set(gold.get("ambiguous", []))
-    for table, rows in gold["cells"].items():
-        for row, cols in rows.items():
-            for col, want in cols.items():
-                key = f"{table}.{row}.{col}"
-                if key in ambiguous:
-                    continue
-                got = report.value(table, row, col)
-                score.cells += 1
-                ok = _same(got, want)
-                score.right += ok
-                if want not in (None, 0):
-                    score.nonzero += 1
-                    score.nonzero_right += ok
-                if ok:
-                    continue
-                if got is not None:
-                    score.wrong.append(f"{key}: got {got!r}, want {want!r}")
-                elif uncertain or any(f.table == table and f.row in ("", row) and f.col in ("", col)
-                                      for f in report.findings):
-                    score.flagged += 1
-                else:
-                    score.unflagged.append(f"{key}: blank, want {want!r}")
+    for key, (table, row, col), want in scored_cells(gold):
+        got = report.value(table, row, col)
+        score.cells += 1
+        ok = _same(got, want)
+        score.right += ok
+        if want not in (None, 0):
+            score.nonzero += 1
+            score.nonzero_right += ok
+        if ok:
+            continue
+        if got is not None:
+            score.wrong.append(f"{key}: got {got!r}, want {want!r}")
+        elif uncertain or any(f.table == table and f.row in ("", row) and f.col in ("", col)
+                              for f in report.findings):
+            score.flagged += 1
+        else:
+            score.unflagged.append(f"{key}: blank, want {want!r}")
     found = {f.key for f in arithmetic_findings(report)} if not report.problem else set()
     expected, optional = set(gold.get("failed_checks", [])), set(gold.get("optional_checks", []))
     score.checks_ok = expected <= found <= expected | optional
