@@ -1,32 +1,45 @@
 """Run-together digits: every reading is found, the template's arithmetic chooses, and nothing is guessed."""
 
-from nianbao.parse import decode
+from nianbao import schema
+from nianbao.parse import align, decode
 from nianbao.parse.checks import run_checks
 from nianbao.parse.extract import extract_report
 from nianbao.parse.readers import read_document
 
 
+def readings(pieces, count):
+    """Every reading of pieces printed glued or set apart by white space, no empty cell hidden."""
+    return decode.readings_with_blanks(pieces, count, [range(1)] * (len(pieces) + 1), split=True)
+
+
+def read(pieces, cells, fits, sep=align.SPACE):
+    """One row read by the aligner from pieces set apart by `sep` (the first glued to its label)."""
+    stretch = align.Stretch([align.Piece(p, sep if k else align.NONE, 0) for k, p in enumerate(pieces)], align.NONE)
+    row = schema.Row("r", "", tuple(schema.Col(f"c{i}", "") for i in range(cells)), "")
+    return align.read_row(stretch, row, align.GapModel(), fits).options
+
+
 def test_readings_respect_boundaries_and_leading_zeros():
-    assert decode.readings(["000"], 3) == [("0", "0", "0")]
-    assert decode.readings(["35", "-15"], 2) == [("35", "-15")]
+    assert readings(["000"], 3) == [("0", "0", "0")]
+    assert readings(["35", "-15"], 2) == [("35", "-15")]
     # '00' can only be two zeros; white space is always a boundary.
-    found = decode.readings(["200", "000121"], 7)
+    found = readings(["200", "000121"], 7)
     assert ("20", "0", "0", "0", "0", "1", "21") in found and ("2", "0", "0", "0", "0", "0", "121") in found
     assert all(len(r) == 7 and not any(len(x) > 1 and x[0] == "0" for x in r) for r in found)
-    assert decode.readings(["5", "00"], 2) == []
-    assert decode.readings(["1" * 40], 7) is None  # too many to search: reported, never guessed
+    assert readings(["5", "00"], 2) == []
+    assert readings(["1" * 40], 7) is None  # too many to search: reported, never guessed
 
 
 def test_row_total_picks_the_one_reading():
     fits = decode.sums_to_last(6)
-    assert decode.candidates(["21710000218"], 7, fits) == [("217", "1", "0", "0", "0", "0", "218")]
-    assert decode.candidates(["200", "000121"], 7, fits) == [("20", "0", "0", "0", "0", "1", "21")]
+    assert read(["21710000218"], 7, fits) == [("217", "1", "0", "0", "0", "0", "218")]
+    assert read(["200", "000121"], 7, fits) == [("20", "0", "0", "0", "0", "1", "21")]
     # A stray space inside a number: no reading fits with it as a boundary, so it is read without it.
-    assert decode.candidates(["2", "17", "10000218"], 7, fits) == [("217", "1", "0", "0", "0", "0", "218")]
+    assert read(["2", "17", "10000218"], 7, fits) == [("217", "1", "0", "0", "0", "0", "218")]
 
 
 def test_appeals_line_splits_where_every_group_adds_up():
-    found = decode.candidates(["10203120001200000"], 15, decode.groups_sum(5))
+    found = read(["10203120001200000"], 15, decode.groups_sum(5))
     assert found == [("1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0")]
 
 

@@ -4,7 +4,6 @@ examples met in real crawls), and every labelled report rendered through every f
 import json
 
 import pytest
-
 from nianbao import paths
 from nianbao.measure import flatten
 from nianbao.measure.evaluate import FlatScore, score_flattened

@@ -3,7 +3,6 @@
 import ast
 
 import pytest
-
 from nianbao.paths import PACKAGE
 from nianbao.run.parse_cache import PARSE_CODE
 from nianbao.run.pipeline import PAGES_CODE, SITE_CODE

@@ -16,8 +16,7 @@ import pytest
 from conftest import FIXTURES, requires_shared
 from nianbao import paths
 from nianbao.parse.extract import extract_report
-from nianbao.parse.readers import ReadError, read_document
-from nianbao.parse.readers import ocr
+from nianbao.parse.readers import ReadError, ocr, read_document
 from nianbao.parse.registry import Registry
 from nianbao.run.dataset import parse_corpus
 

@@ -410,6 +410,11 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
             options = fitting or [r for r in split if r in whole]
             if dropped_separators and not fits and whole:
                 options = split
+    if fits and options is not None and not any(map(fits, options)) and len(texts) > 1 and "" not in texts \
+            and all(p.sep == SPACE for p in pieces[1:]):
+        # A stray space inside a number: no reading fits with it as a boundary, so it is read without it.
+        joined = decode.readings_with_blanks(["".join(texts)], cells, [NO, NO], split=True) or []
+        options = [complete(r) for r in joined if fits(complete(r))] or options
     if options and fits and len(options) > 1:
         options = [r for r in options if fits(r)] or options
     if options and prefer and len(options) > 1:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from decimal import Decimal
 from typing import Callable, Iterator, Sequence
 
@@ -20,13 +19,6 @@ from .values import MAX_DIGITS
 Reading = tuple[str, ...]
 MAX_READINGS = 20_000  # beyond this a run is too long to decide; it is reported, not searched
 MAX_COMBINATIONS = 200_000
-
-_PIECE = re.compile(r"^[-+]?\d[\d.\-+]*$")
-
-
-def is_run(piece: str) -> bool:
-    return bool(_PIECE.match(piece))
-
 
 def _number_ends(s: str, start: int) -> Iterator[int]:
     """Every end position of a number that may start at s[start]: -?(0|[1-9]\\d*)(\\.\\d+)?"""
@@ -48,33 +40,6 @@ def _number_ends(s: str, start: int) -> Iterator[int]:
             while k < len(s) and s[k].isdigit():
                 k += 1
                 yield k
-
-
-def readings(pieces: Sequence[str], count: int) -> list[Reading] | None:
-    """All ways to read the pieces as `count` numbers; None when there are more than MAX_READINGS."""
-    out: list[Reading] = []
-
-    def walk(p: int, pos: int, acc: list[str]) -> bool:
-        if len(acc) > count:
-            return True
-        if p == len(pieces):
-            if len(acc) == count:
-                out.append(tuple(acc))
-                if len(out) > MAX_READINGS:
-                    return False
-            return True
-        piece = pieces[p]
-        if pos == len(piece):
-            return walk(p + 1, 0, acc)
-        for end in _number_ends(piece, pos):
-            acc.append(piece[pos:end])
-            ok = walk(p, end, acc)
-            acc.pop()
-            if not ok:
-                return False
-        return True
-
-    return out if walk(0, 0, []) else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -160,22 +125,6 @@ def sums_to_last(parts: int) -> Callable[[Reading], bool]:
 def groups_sum(width: int) -> Callable[[Reading], bool]:
     """Every group of `width` cells ends with the sum of the others (the appeals line: three groups of 5)."""
     return lambda r: all(sums_to_last(width - 1)(r[i : i + width]) for i in range(0, len(r), width))
-
-
-def candidates(pieces: Sequence[str], count: int, fits: Callable[[Reading], bool] | None) -> list[Reading] | None:
-    """The readings of one row that satisfy its own arithmetic; if none do (the report's own sums may be
-    wrong), every reading, so that a unique split is still taken. None: too many to search."""
-    found = readings(pieces, count)
-    if found is None:
-        return None
-    if fits is None:
-        return found
-    fitting = [r for r in found if fits(r)]
-    if fitting:
-        return fitting
-    joined = readings(["".join(pieces)], count) if len(pieces) > 1 else None  # a stray space inside a number
-    fitting = [r for r in joined or [] if fits(r)]
-    return fitting or found
 
 
 def choose_jointly(

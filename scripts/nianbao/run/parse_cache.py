@@ -10,9 +10,8 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import zlib
-from pathlib import Path
-
 from importlib.metadata import version
+from pathlib import Path
 
 from .stamp import code_digest
 
