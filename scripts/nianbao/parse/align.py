@@ -407,14 +407,16 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
             fitting = [r for r in split if fits(r)] if fits else split
             # A split is a reading, not the print: where the row has arithmetic, it must satisfy it. A whole
             # reading that does not is kept as printed (the report's own arithmetic fails).
-            options = fitting or [r for r in split if r in whole]
+            printed = set(whole)
+            options = fitting or [r for r in split if r in printed]
             if dropped_separators and not fits and whole:
                 options = split
-    if fits and options is not None and not any(map(fits, options)) and len(texts) > 1 and "" not in texts \
-            and all(p.sep == SPACE for p in pieces[1:]):
-        # A stray space inside a number: no reading fits with it as a boundary, so it is read without it.
-        joined = decode.readings_with_blanks(["".join(texts)], cells, [NO, NO], split=True) or []
-        options = [complete(r) for r in joined if fits(complete(r))] or options
+    if fits and options is not None and not any(map(fits, options)) and 1 < len(texts) < cells \
+            and "" not in texts and all(p.sep == SPACE for p in pieces[1:]):
+        # Too few numbers, none read to fit: a stray space inside a number, read without it where that fits.
+        # (A row printed with all its cells is certain, its sums as they are.)
+        joined = [complete(r) for r in decode.readings_with_blanks(["".join(texts)], cells, [NO, NO], True) or []]
+        options = [r for r in joined if fits(r)] or options
     if options and fits and len(options) > 1:
         options = [r for r in options if fits(r)] or options
     if options and prefer and len(options) > 1:
