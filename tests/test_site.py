@@ -258,9 +258,11 @@ def test_correction_link_opens_the_repository_issue_form():
 
 def test_every_check_the_parser_reports_has_a_chinese_name_and_a_place_on_the_quality_page():
     from nianbao import paths as nianbao_paths
+    from nianbao import schema
+    from nianbao.parse.checks import identities
     from nianbao.publish.pages import CHECK_NAMES, QUALITY_GROUPS
 
-    made = set()
+    made = {eq.check for eq in identities(tuple(r.id for r in schema.REQUEST_ROWS))}
     for source in (nianbao_paths.PACKAGE / "parse").rglob("*.py"):
         made |= set(re.findall(r'Finding\(\s*"([a-z_]+)"\s*,\s*"(?:warning|error)"', source.read_text(encoding="utf-8")))
     assert {"balance", "ambiguous_digits", "unplaced_row"} <= made  # the scan finds them

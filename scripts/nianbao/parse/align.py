@@ -28,7 +28,7 @@ from .. import schema
 from . import decode
 from .checks import Finding
 from .readers import Document
-from .values import Value
+from .values import Value, parse_value
 
 NONE, SPACE, CELL, LINE = range(4)  # separator strengths, weakest first
 EMPTY = "\x00"  # an empty table cell, in the compact text
@@ -55,6 +55,7 @@ class Stream:
     cells: list[str]  # every printed cell's text
     row_starts: list[int]  # offset of each Document row in compact
     has_gaps: bool  # blank lines were recorded (text formats)
+    reads: dict[int, str] = field(default_factory=dict)  # printed cell → what OCR read where it was unsure
     compact: str = ""
     starts: list[int] = field(default_factory=list)  # offset of each word in compact
 
@@ -91,6 +92,8 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
     """The words of the document's rows (of `rows` only, if given: the tables' part of a long report)."""
     words: list[Word] = []
     cells: list[str] = []
+    reads: dict[int, str] = {}
+    scanned = doc.read_by == "ocr"
     row_starts: list[int] = []
     offset = 0
     for i, row in enumerate(doc.rows):
@@ -99,8 +102,14 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
             continue
         gap = doc.gaps[i] if i < len(doc.gaps) else 0
         first = True
+        tokens = doc.tokens[i] if doc.tokens and i < len(doc.tokens) else ()
         for j, cell in enumerate(row):
             cells.append(cell)
+            # OCR boxes every table number on its own: digits inside a piece of text are an item number whose
+            # "." was lost or a garbled word ("不3要本提供"), never a cell.
+            text_cell = scanned and parse_value(cell).value is None
+            if j < len(tokens) and any(t.uncertain for t in tokens[j]):
+                reads[len(cells) - 1] = "".join(t.read for t in tokens[j] if t.uncertain)
             # U+3000 is white space to split().
             text = _DIGIT_COMMA.sub(" ", cell) if "，" in cell else cell
             text = _FOOTER_INLINE.sub(" ", text) if "页" in text else text
@@ -112,10 +121,10 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
                 parts = [EMPTY]
             for k, part in enumerate(parts):
                 words.append(Word(part, SPACE if k else (CELL if j else LINE), gap if first else 0, len(cells) - 1, i,
-                                  bool(_DIGIT.search(part))))
+                                  not text_cell and bool(_DIGIT.search(part))))
                 offset += len(part)
                 first = False
-    return Stream(words, cells, row_starts, bool(doc.gaps))
+    return Stream(words, cells, row_starts, bool(doc.gaps), reads)
 
 
 # ---- pieces: the numbers of a stretch of the stream ----------------------------------------------------
@@ -138,10 +147,16 @@ class Piece:
     raw: str = ""  # the printed cell, when this is its only number
     unreadable: bool = False  # a cell of words between two numbers of a row: a cell, but no number
     row: int = -1
+    read: str = ""  # an unreadable cell of a scan: what OCR read there without confidence
 
     @property
     def blank(self) -> bool:
         return self.text == ""
+
+    @property
+    def printed(self) -> bool:
+        """A number is printed here, read or not (a cell a scan left unread, "?")."""
+        return self.text != "" or (self.unreadable and "?" in self.raw)
 
 
 @dataclass(slots=True)
@@ -185,9 +200,9 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
         if part == word.text and word.sep == CELL and not _DIGIT.search(stream.cells[word.cell]):
             # A cell of words among the numbers of a row ("不详"): kept in its place if a number follows it.
             out.pieces.append(Piece("", sep, gap, before=text, raw=stream.cells[word.cell].strip(), unreadable=True,
-                                    row=word.row))
+                                    row=word.row, read=stream.reads.get(word.cell, "")))
             cell_of.append(word.cell)
-            sep, gap, text, after_last = NONE, 0, text + part, None
+            sep, gap, text, after_last = NONE, 0, "", None
             continue
         if part.isascii() and part.isdigit() and not _DECREASE.search(text):  # the common case: one number
             out.pieces.append(Piece(part, sep, gap, "", text, row=word.row))
@@ -224,10 +239,9 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
     else:
         out.end_sep, out.end_gap = after_last or (LINE, 0)
     # A cell of words after a number of its row ("不详") holds its column; so does a cell OCR could not read
-    # ("?"), wherever it stands in a row of numbers. Other word cells are labels, headers or notes. (A cell
-    # more than a row has at its end is trimmed when the row is read.)
-    keep = [not p.unreadable or any(q.row == p.row and not q.blank for q in (out.pieces if "?" in p.raw else
-                                                                            out.pieces[:k]))
+    # ("?"), wherever it stands, even in a row of which OCR read no number with confidence. Other word cells
+    # are labels, headers or notes. (A cell more than a row has at its end is trimmed when the row is read.)
+    keep = [not p.unreadable or "?" in p.raw or any(q.row == p.row and not q.blank for q in out.pieces[:k])
             for k, p in enumerate(out.pieces)]
     out.pieces = [p for p, ok in zip(out.pieces, keep) if ok]
     cell_of = [c for c, ok in zip(cell_of, keep) if ok]
@@ -436,7 +450,7 @@ def row_values(read: RowRead, reading: decode.Reading) -> list[Value]:
         piece = read.pieces[i] if whole else None
         unit = read.pieces[-1].unit if read.pieces and i == len(reading) - 1 and text else (piece.unit if piece else "")
         if piece and piece.unreadable:
-            out.append(Value(piece.raw, None, readable=False))
+            out.append(Value(piece.raw, None, readable=False, read=piece.read))
         elif not text:
             out.append(Value(piece.raw if piece else "", None))
         else:
@@ -640,7 +654,7 @@ def _items(head: Stretch, labels: list[Label], reaches: list[Stretch], one_per_l
 
     def free_rows(rows: list[Stretch]) -> None:
         # A row of empty cells is a row when it has a template row's width; else header leftovers.
-        items.extend(Item(r) for r in rows if any(not p.blank for p in r.pieces) or len(r.pieces) in widths)
+        items.extend(Item(r) for r in rows if any(p.printed for p in r.pieces) or len(r.pieces) in widths)
 
     free_rows(_by_row(head))
     for lab, reach in zip(labels, reaches):
@@ -730,7 +744,7 @@ def _misaligned(out: TablesRead, table_id: str, groups: list[Group], row_ids: tu
     kept, slipping, previous = [], False, -2
     for rows, stretch in groups:
         cells = sum(len(r.cols) for r in rows)
-        numbers = sum(not p.blank for p in stretch.pieces)
+        numbers = sum(p.printed for p in stretch.pieces)
         surplus = len(rows) == 1 and numbers - cells >= len(rows[0].cols) > 1
         index = row_ids.index(rows[0].id)
         slipping = slipping and index == previous + 1
@@ -761,7 +775,7 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
         stretch.raw = " ".join(p.text or "空" for p in stretch.pieces)
         if not free:
             return []
-    if not any(not p.blank for s in free for p in s.pieces):
+    if not any(p.printed for s in free for p in s.pieces):
         return []  # rows of empty cells only, with no template row to hold them: header leftovers
     lone = [s for s in free if len(s.pieces) == 1]
     for candidates in (free, [s for s in free if s not in lone] if lone and len(free) > len(lone) else None):
@@ -775,7 +789,7 @@ def _fill(out: TablesRead, table_id: str, gap_rows: list[schema.Row], free: list
             return [(gap_rows, joined)]
     if not gap_rows:
         return []  # numbers outside every row with no row missing: column numbers, notes, not cells
-    numbers = sum(not p.blank for s in free for p in s.pieces)
+    numbers = sum(p.printed for s in free for p in s.pieces)
     out.undecided.update((table_id, r.id) for r in gap_rows)  # their zeros would be invented: no sums over them
     out.findings.append(Finding(
         "unplaced_row", "warning", table_id, gap_rows[0].id,

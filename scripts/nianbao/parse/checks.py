@@ -52,53 +52,74 @@ def _fmt(d: Decimal) -> str:
     return str(d.normalize()) if d != d.to_integral() else format(d.to_integral_value(), "f")
 
 
-def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset()) -> list[Finding]:
-    """All four arithmetic checks over one report. `value(table, row, col)` returns a cell's value or None;
-    `undecided` holds the (table, row) pairs to leave out."""
-    findings = []
+Cell = tuple[str, str, str]  # (table, row, col)
 
-    def known(table, *rows):
-        return not any((table, row) in undecided for row in rows)
 
-    def req(row, col):
-        return _num(value("requests", row, col))
+@dataclass(frozen=True)
+class Identity:
+    """One equation a correct report satisfies: the sum of `parts` equals the sum of `whole`."""
 
+    check: str
+    table: str
+    row: str
+    col: str
+    parts: tuple[Cell, ...]
+    whole: tuple[Cell, ...]
+
+
+def identities(request_rows: tuple[str, ...]) -> list[Identity]:
+    """SCHEMA.md §5's four arithmetic checks as equations over cells: balance and outcomes_sum column by
+    column, row_total row by row, appeals_total per appeals row."""
+    out = []
     outcome_rows = [r for r in schema.OUTCOME_ROWS if r in request_rows]
     for col in schema.REQUEST_COLS:
-        parts = req("new_received", col.id) + req("carried_over", col.id)
-        whole = req("total_handled", col.id) + req("carried_forward", col.id)
-        if parts != whole and known("requests", "new_received", "carried_over", "total_handled", "carried_forward"):
-            findings.append(Finding(
-                "balance", "error", "requests", col=col.id, expected=_fmt(parts), actual=_fmt(whole),
-                message=f"{col.label}：新收 + 上年结转 = {_fmt(parts)}，但办理总计 + 结转下年度 = {_fmt(whole)}",
-            ))
-        total = sum((req(r, col.id) for r in outcome_rows), Decimal(0))
-        printed = req("total_handled", col.id)
-        if total != printed and known("requests", "total_handled", *outcome_rows):
-            findings.append(Finding(
-                "outcomes_sum", "error", "requests", col=col.id, expected=_fmt(total), actual=_fmt(printed),
-                message=f"{col.label}：各项办理结果之和为 {_fmt(total)}，"
-                        f"但（七）总计{_printed(value('requests', 'total_handled', col.id))}",
-            ))
+        cell = lambda row: ("requests", row, col.id)  # noqa: E731
+        out.append(Identity("balance", "requests", "", col.id, (cell("new_received"), cell("carried_over")),
+                            (cell("total_handled"), cell("carried_forward"))))
+        out.append(Identity("outcomes_sum", "requests", "", col.id, tuple(map(cell, outcome_rows)),
+                            (cell("total_handled"),)))
     for row_id in request_rows:
-        parts = sum((req(row_id, c.id) for c in schema.REQUEST_COLS[:-1]), Decimal(0))
-        printed = req(row_id, "total")
-        if parts != printed and known("requests", row_id):
-            label = next(r.label for r in schema.REQUEST_ROWS if r.id == row_id)
-            findings.append(Finding(
-                "row_total", "error", "requests", row=row_id, expected=_fmt(parts), actual=_fmt(printed),
-                message=f"「{label}」：六类申请人之和为 {_fmt(parts)}，但总计{_printed(value('requests', row_id, 'total'))}",
-            ))
+        out.append(Identity("row_total", "requests", row_id, "",
+                            tuple(("requests", row_id, c.id) for c in schema.REQUEST_COLS[:-1]),
+                            (("requests", row_id, "total"),)))
     for row in schema.APPEALS.rows:
-        parts = sum((_num(value("appeals", row.id, c.id)) for c in schema.APPEAL_COLS[:-1]), Decimal(0))
-        printed = _num(value("appeals", row.id, "total"))
-        if parts != printed and known("appeals", row.id):
-            findings.append(Finding(
-                "appeals_total", "error", "appeals", row=row.id, expected=_fmt(parts), actual=_fmt(printed),
-                message=f"{row.label}：维持、纠正、其他、尚未审结之和为 {_fmt(parts)}，"
-                        f"但总计{_printed(value('appeals', row.id, 'total'))}",
-            ))
+        out.append(Identity("appeals_total", "appeals", row.id, "",
+                            tuple(("appeals", row.id, c.id) for c in schema.APPEAL_COLS[:-1]),
+                            (("appeals", row.id, "total"),)))
+    return out
+
+
+def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset(),
+               unknown: frozenset[Cell] = frozenset()) -> list[Finding]:
+    """All four arithmetic checks over one report. `value(table, row, col)` returns a cell's value or None;
+    `undecided` holds the (table, row) pairs to leave out, `unknown` the cells a scan left unread (a blank
+    that is no zero)."""
+    findings = []
+    for eq in identities(request_rows):
+        cells = eq.parts + eq.whole
+        if any(c[:2] in undecided or c in unknown for c in cells):
+            continue
+        parts = sum((_num(value(*c)) for c in eq.parts), Decimal(0))
+        whole = sum((_num(value(*c)) for c in eq.whole), Decimal(0))
+        if parts != whole:
+            findings.append(Finding(eq.check, "error", eq.table, eq.row, eq.col, expected=_fmt(parts),
+                                    actual=_fmt(whole), message=_message(eq, parts, whole, value)))
     return findings
+
+
+def _message(eq: Identity, parts: Decimal, whole: Decimal, value: Lookup) -> str:
+    total = _printed(value(*eq.whole[-1]))
+    if eq.check == "balance":
+        label = next(c.label for c in schema.REQUEST_COLS if c.id == eq.col)
+        return f"{label}：新收 + 上年结转 = {_fmt(parts)}，但办理总计 + 结转下年度 = {_fmt(whole)}"
+    if eq.check == "outcomes_sum":
+        label = next(c.label for c in schema.REQUEST_COLS if c.id == eq.col)
+        return f"{label}：各项办理结果之和为 {_fmt(parts)}，但（七）总计{total}"
+    if eq.check == "row_total":
+        label = next(r.label for r in schema.REQUEST_ROWS if r.id == eq.row)
+        return f"「{label}」：六类申请人之和为 {_fmt(parts)}，但总计{total}"
+    label = next(r.label for r in schema.APPEALS.rows if r.id == eq.row)
+    return f"{label}：维持、纠正、其他、尚未审结之和为 {_fmt(parts)}，但总计{total}"
 
 
 # ---- beyond the report's own tables (warnings) ----------------------------------------------------------

@@ -25,6 +25,12 @@ class Value:
     value: str | None  # the number as printed ("606.91", "-18"); None when blank or unreadable
     unit: str = ""
     readable: bool = True  # False: the cell holds text that is not a number
+    read: str = ""  # for a cell a scan left unread ("?"): what OCR read there, without confidence
+
+    @property
+    def unread(self) -> bool:
+        """A cell of a scan that OCR could not read with confidence: its number is unknown, not blank."""
+        return not self.readable and bool(self.raw) and set(self.raw) <= {"?", ".", ","}
 
     @property
     def blank(self) -> bool:

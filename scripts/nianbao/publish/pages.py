@@ -59,6 +59,8 @@ CHECK_NAMES = {
     "place_corrected": "机关名称中的地名有错字，已按行政区划更正",
     "more_findings": "提示过多，未全部列出",
     "ocr": "扫描件文字识别没有把握或未读完",
+    "ocr_unsure": "扫描件中看不清的数字，留空",
+    "ocr_by_arithmetic": "扫描件中看不清、由表内合计确定的数字",
     "place_unknown": "机关名称中的地名不是现行行政区划",
     "agency_incomplete": "报告未写明发布机关所在的地区",
     "table_not_printed": "报告未印出行政复议、行政诉讼情况表",
@@ -70,7 +72,7 @@ QUALITY_GROUPS = (
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
                    "unreadable_cell", "extra_cells", "appeals_shape", "table_not_printed", "table_unread",
-                   "more_findings", "ocr")),
+                   "more_findings", "ocr", "ocr_unsure", "ocr_by_arithmetic")),
     ("发布机关与地区", ("agency_unknown", "agency_incomplete", "place_ambiguous", "place_corrected", "place_unknown")),
 )
 

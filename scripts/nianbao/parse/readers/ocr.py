@@ -33,6 +33,7 @@ import re
 import sqlite3
 import statistics
 import time
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -235,7 +236,7 @@ def _missing_cells(lines: list) -> int:
     cell in that column, which reads as no number. So does a short piece of text between a row's numbers ("一" read for
     1). Returns how many cells were marked."""
     def numbers(line) -> list[tuple[float, float]]:
-        at = next((i for i, cell in enumerate(line.cells) if _NUMBER.match(cell)), None)
+        at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
         if at is None or not all(_numberish(c) for c in line.cells[at:]):
             return []
         return line.spans[at:]
@@ -255,12 +256,19 @@ def _missing_cells(lines: list) -> int:
         return None
 
     inserted = 0
-    for line in lines:  # text between a row's numbers ("一" for 1): no number, and said so
-        at = next((i for i, cell in enumerate(line.cells) if _NUMBER.match(cell)), len(line.cells))
-        last = max((i for i, cell in enumerate(line.cells) if _NUMBER.match(cell)), default=-1)
-        for i in range(at + 1, last):
-            if not _numberish(line.cells[i]) and len(line.cells[i]) <= 2:
-                line.cells[i] = "?"
+    for line in lines:  # text among a row's numbers ("一" for 1, "。" for 0): no number, and said so
+        at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), len(line.cells))
+        last = max((i for i, cell in enumerate(line.cells) if _numberish(cell)), default=-1)
+        for i in range(at + 1, len(line.cells)):
+            cell = line.cells[i]
+            # What the glyph looks like stays a reading without confidence, for the arithmetic to confirm.
+            read = "".join(_DIGIT_LOOKALIKES.get(c, "") for c in cell)
+            read = read if len(read) == len(cell) else ""
+            # After the row's last number only a digit's look-alike is a cell ("II" for 11): other text is a note.
+            if not _numberish(cell) and len(cell) <= 2 and (i < last or read):
+                line.cells[i] = "?" * len(read) if read else "?"
+                line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
+                                 for w in line.words[i][:1]]
                 inserted += 1
     for n, line in enumerate(lines):
         mine = numbers(line)
@@ -283,11 +291,6 @@ def _missing_cells(lines: list) -> int:
                 line.words.insert(at, [])
                 mine = numbers(line)
                 inserted += 1
-    for line in lines:  # unread cells before a row's first number are printed empty: text would not hold its column
-        at = next((i for i, cell in enumerate(line.cells) if _NUMBER.match(cell)), 0) - 1
-        while at >= 0 and _unread(line.cells[at]):
-            line.cells[at] = ""
-            at -= 1
     return inserted
 
 
@@ -412,6 +415,8 @@ def _tables_first(images: list) -> list[int]:
 
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
+# Glyphs OCR reads for a digit in a table cell: a zero taken for a full stop or a letter, a one for 一.
+_DIGIT_LOOKALIKES = {"。": "0", "o": "0", "O": "0", "〇": "0", "○": "0", "一": "1", "l": "1", "I": "1", "|": "1"}
 
 
 def _unread(cell: str) -> bool:
