@@ -92,12 +92,15 @@ def bench(c, reports=1000, jobs=0, search=""):
 @task(help={"flatten": "also render every labelled report through each flattening family and score those",
             "synthetic": "synthetic reports added to the gold ones for --flatten (default 40)",
             "seeds": "renderings per report and family for --flatten (default 2)",
-            "scans": "score image-only PDFs made from the gold PDFs and the fixtures instead (OCR)"})
-def score(c, flatten=False, synthetic=40, seeds=2, scans=False):
+            "scans": "score image-only PDFs made from the gold PDFs and the fixtures instead (OCR)",
+            "layouts": "with --scans: also N labelled reports printed in layouts of our own, scanned (default 0)"})
+def score(c, flatten=False, synthetic=40, seeds=2, scans=False, layouts=0):
     """Measure the parser on the gold labels in ../shared/corpus/gold (all cells and non-zero cells, wrong cells
     apart from blank ones), and who published each report (agency, region, level) from the documents alone,
     under other file names. --flatten: the same reports through every flattening family (measure/flatten.py).
-    --scans: the cells of image-only PDFs made from the gold PDFs and the fixtures, read by OCR."""
+    --scans: the cells of image-only PDFs made from the gold PDFs and the fixtures, read by OCR; --layouts N
+    adds N labelled reports (gold first, then synthetic) printed by Chromium in the layout families of
+    measure/scans.py and scanned."""
     import tempfile
 
     from nianbao.measure.evaluate import identity_summary, score_corpus, score_identity, summary
@@ -106,7 +109,7 @@ def score(c, flatten=False, synthetic=40, seeds=2, scans=False):
         _score_flattened(int(synthetic), int(seeds))
         return
     if scans:
-        return score_scans()
+        return score_scans(int(layouts))
     if not paths.GOLD.is_dir():
         raise SystemExit(f"no gold labels at {paths.GOLD}: ../shared is not beside the repository")
     scores = score_corpus(paths.CORPUS_REPORTS, paths.GOLD)
@@ -148,11 +151,14 @@ def _flat_line(s) -> None:
           f"{s.nonzero_recovered:>9}/{s.nonzero:<8}")
 
 
-def score_scans():
-    """`invoke score --scans`: each gold PDF (../shared, when there) and fixture made into scans and read by OCR."""
+def score_scans(layouts: int = 0):
+    """`invoke score --scans`: each gold PDF (../shared, when there) and fixture made into scans and read by OCR;
+    `layouts` labelled reports printed in layouts of our own, scanned too."""
     import json
+    import shutil
 
-    from nianbao.measure.evaluate import scan_summary, score_scans as run
+    from nianbao.measure import flatten
+    from nianbao.measure.evaluate import scan_summary, score_layout_scans, score_scans as run
 
     def show(s):
         print(f"{s.variant:18} {s.file:24} {s.right:4}/{s.cells:<4} nonzero {s.nonzero_right:3}/{s.nonzero:<3} "
@@ -161,6 +167,13 @@ def score_scans():
               flush=True)
 
     scores = run(paths.CORPUS_REPORTS, paths.GOLD, paths.FIXTURES, paths.CACHE / "scans", progress=show)
+    if layouts:
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+        if chromium is None:
+            raise SystemExit("score --layouts prints reports with Debian's chromium (apt-get install chromium)")
+        labs = [flatten.from_gold(p) for p in sorted(paths.GOLD.glob("*.json"))] if paths.GOLD.is_dir() else []
+        labs = (labs + flatten.from_synthetic(max(0, layouts - len(labs))))[:layouts]
+        scores += score_layout_scans(labs, paths.CACHE / "scans" / "layouts", chromium, progress=show)
     for line in scan_summary(scores):
         print(json.dumps(line, ensure_ascii=False))
 

@@ -23,6 +23,7 @@ from nianbao.run.dataset import parse_corpus
 SCANS = FIXTURES / "scans"
 SCAN = SCANS / "official_2021_100dpi.pdf"
 PAGE = SCANS / "official_2021_requests_100dpi.png"
+PASTED = SCANS / "pasted_table_2021.pdf"  # a text PDF whose requests table is a picture
 EXPECTED = json.loads((FIXTURES / "official_2021.json").read_text(encoding="utf-8"))
 
 
@@ -57,6 +58,24 @@ def test_scanned_pdf_reads_cell_for_cell():
     assert doc.rows[row][1:] == ["451", "394", "6", "3", "4", "104", "962"]
     first = doc.tokens[row][1][0]
     assert (first.text, first.page) == ("451", 2) and first.confidence > 0.9 and first.box[2] > first.box[0]
+
+
+def test_a_table_pasted_as_a_picture_into_a_text_pdf_is_read_where_it_stands():
+    doc = read_document(PASTED)
+    assert (doc.format, doc.read_by) == ("pdf", "ocr")
+    report = extract_report(doc)
+    wrong, blank = wrong_and_blank(report, EXPECTED)
+    assert wrong == []
+    assert len(blank) <= 0.02 * len(cells(EXPECTED)), blank
+    lines = ["".join(r) for r in doc.rows]
+    heading = next(i for i, line in enumerate(lines) if line.startswith("三、收到和处理政府信息公开申请情况"))
+    appeals = next(i for i, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+    row = next(i for i, r in enumerate(doc.rows) if r[0] == "一、本年新收政府信息公开申请数量")
+    assert heading < row < appeals  # spliced where the picture stands, between the text around it
+    assert doc.rows[row][1:] == ["451", "394", "6", "3", "4", "104", "962"]
+    assert doc.tokens[row][1][0].page == 2 and not any(doc.tokens[heading])  # the heading is the PDF's text
+    # Chromium's text layer maps 人 and 民 to radicals (U+2F08, U+2EA0): read back as the characters they are.
+    assert doc.rows[0][0].startswith("示例县人民政府2024年")
 
 
 def test_ocr_results_are_cached_by_file_engine_and_resolution():

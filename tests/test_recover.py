@@ -25,8 +25,16 @@ def requests_table(rows: dict[str, list], others_zero: bool = True) -> dict:
 
 
 def recover(cells, undecided=frozenset()):
-    findings = recover_unread(cells, identities(ROWS), set(undecided))
-    return {(f.row, f.col): f.actual for f in findings}
+    before = {k for k, v in cells.items() if v.unread}
+    recover_unread(cells, identities(ROWS), set(undecided))
+    return {k[1:]: cells[k].value for k in before if not cells[k].unread}
+
+
+def test_the_filled_cells_are_named_by_their_labels_in_one_finding_per_table():
+    cells = requests_table({"denied_admin_query": [105, "?0", 0, 0, "?0", 0, 105]})
+    (finding,) = recover_unread(cells, identities(ROWS), set())
+    assert (finding.check, finding.table) == ("ocr_by_arithmetic", "requests")
+    assert "8.属于行政查询事项·商业企业 = 0" in finding.message and "法律服务机构 = 0" in finding.message
 
 
 def test_one_equation_confirms_what_ocr_read():
@@ -95,8 +103,14 @@ def test_a_solved_cell_lets_the_next_equation_solve_another():
     # The row total is unread too: its column gives it (as OCR read it); then the row and the research
     # column both give the cell OCR read nothing in.
     cells = requests_table({
-        "new_received": [12, 3, 0, 0, 0, 1, 16], "carried_over": [0, 0, 0, 0, 0, 0, 0],
-        "granted": [12, 3, "?", 0, 0, 1, "?16"], "total_handled": [12, 3, 0, 0, 0, 1, 16],
+        "new_received": [12, 3, 2, 0, 0, 1, 18], "carried_over": [0, 0, 0, 0, 0, 0, 0],
+        "granted": [12, 3, "?", 0, 0, 1, "?18"], "total_handled": [12, 3, 2, 0, 0, 1, 18],
         "carried_forward": [0, 0, 0, 0, 0, 0, 0],
     })
-    assert recover(cells) == {("granted", "research"): "0", ("granted", "total"): "16"}
+    assert recover(cells) == {("granted", "research"): "2", ("granted", "total"): "18"}
+
+
+def test_a_zero_is_never_put_where_ocr_saw_no_number():
+    # The cell may be printed empty: the equations hold with a blank as with a zero.
+    cells = requests_table({"granted": [12, 3, "?", 0, 0, 1, 16]})
+    assert recover(cells) == {}

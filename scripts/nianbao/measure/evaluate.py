@@ -330,3 +330,48 @@ def scan_summary(scores: list[ScanScore]) -> list[dict]:
             "seconds": round(sum(s.seconds for s in group), 1),
         })
     return out
+
+
+LAYOUT_VARIANTS = (("150 dpi", 150, ""), ("100 dpi blur", 100, "blur"), ("100 dpi jpeg", 100, "jpeg"))
+
+
+def gold_of(lab) -> dict:
+    """A labelled report (measure/flatten.Labelled) as a gold file: its cells, and the checks its own numbers fail."""
+    from ..parse.checks import run_checks
+
+    cells: dict = {}
+    for (table, row, col), value in lab.cells.items():
+        cells.setdefault(table, {}).setdefault(row, {})[col] = value
+    request_rows = tuple(dict.fromkeys(r for t, r, _ in lab.cells if t == "requests"))
+    failed = run_checks(lambda t, r, c: lab.cells.get((t, r, c)), request_rows)
+    return {"file": lab.name, "template": lab.template, "cells": cells,
+            "ambiguous": [".".join(k) for k in lab.unscored], "failed_checks": sorted({f.key for f in failed})}
+
+
+def score_layout_scans(labs: list, work: Path, chromium: str, variants=LAYOUT_VARIANTS,
+                       progress=lambda s: None) -> list[ScanScore]:
+    """Labelled reports printed in the layout families of measure/scans.py (one family each, in turn), printed
+    to PDF by Chromium, made into scans and read by OCR: layouts no real report in the corpus has."""
+    from ..parse.readers import ocr
+    from .scans import LAYOUT_FAMILIES, image_only_pdf, print_pdfs, printed_html
+
+    ocr.SECONDS = 3600  # reading is measured, not the time budget
+    work.mkdir(parents=True, exist_ok=True)
+    plans = [(lab, LAYOUT_FAMILIES[k % len(LAYOUT_FAMILIES)]) for k, lab in enumerate(labs)]
+    printed = {f"{lab.name} {family}": work / f"{lab.name} {family}.pdf" for lab, family in plans}
+    missing = [(lab, family) for lab, family in plans if not printed[f"{lab.name} {family}"].exists()]
+    if missing:
+        for (lab, family), pdf in zip(missing, print_pdfs([printed_html(lab, family, 0) for lab, family in missing],
+                                                          chromium)):
+            printed[f"{lab.name} {family}"].write_bytes(pdf)
+    scores = []
+    for variant, dpi, how in variants:
+        for lab, family in plans:
+            source = printed[f"{lab.name} {family}"]
+            scan = work / f"{source.stem} {dpi}dpi{' ' + how if how else ''}.pdf"
+            if not scan.exists():
+                scan.write_bytes(image_only_pdf(source.read_bytes(), dpi, how))
+            score = score_scan(scan, gold_of(lab), f"{variant} {family}")
+            scores.append(score)
+            progress(score)
+    return scores

@@ -48,3 +48,106 @@ def image_only_pdf(pdf_bytes: bytes, dpi: int, how: str = "", quality: int = 75)
     buffer = io.BytesIO()
     images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=quality)
     return buffer.getvalue()
+
+
+# ---- printed layouts: reports laid out the ways agencies print them, for scans of layouts never seen ------
+
+LAYOUT_FAMILIES = ("ruled", "borderless", "rows_ruled", "merged_groups", "wrapped_labels")
+
+
+def printed_html(lab, family: str, seed: int) -> str:
+    """A labelled report (measure/flatten.Labelled) as an A4 page an agency would print: its tables in one of
+    the layout families, with seeded type, sizes and column widths. Blank cells print empty."""
+    import html
+    import random
+
+    from .flatten import TABLE_HEADINGS, table_rows
+
+    rng = random.Random(f"{lab.name} {family} {seed}")
+    font = rng.choice(("Noto Serif CJK SC", "Noto Sans CJK SC"))
+    body_pt, table_pt = rng.choice((12, 14, 16)), rng.choice((9, 10, 10.5, 12))
+    label_width = rng.choice((28, 34, 40, 46)) if family != "wrapped_labels" else rng.choice((16, 20))
+    align = rng.choice(("center", "right"))
+    rule = {"ruled": "1px solid #000", "merged_groups": "1px solid #000", "wrapped_labels": "1px solid #000",
+            "borderless": "none", "rows_ruled": "none"}[family]
+    row_rule = "border-bottom:1px solid #000;" if family == "rows_ruled" else ""
+    esc = html.escape
+
+    def cell(text, tag="td", extra=""):
+        return f"<{tag}{extra}>{esc(text if text is not None else '')}</{tag}>"
+
+    tables = table_rows(lab)
+    out = [f"<h1>{esc(lab.agency)}{lab.year}年政府信息公开工作年度报告</h1>",
+           f"<p>本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限自{lab.year}年1月1日起至"
+           f"{lab.year}年12月31日止。</p>", "<h2>一、总体情况</h2>",
+           "<p>本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，依法做好政府信息公开工作。</p>"]
+    for heading, (table_id, rows) in zip(TABLE_HEADINGS, tables.items()):
+        out.append(f"<h2>{esc(heading)}</h2>")
+        lines = []
+        if table_id == "appeals":
+            lines.append("<tr>" + cell("行政复议", "th", ' colspan="5"') + cell("行政诉讼", "th", ' colspan="10"') + "</tr>")
+            lines.append("<tr>" + "".join(cell(h, "th") for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
+                         + cell("未经复议直接起诉", "th", ' colspan="5"') + cell("复议后起诉", "th", ' colspan="5"') + "</tr>")
+            lines.append("<tr>" + "".join(cell(h, "th") for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2) + "</tr>")
+            lines.append("<tr>" + "".join(cell(v) for v in rows[0].values) + "</tr>")
+        elif table_id == "requests":
+            lines.append("<tr>" + cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "th",
+                                       ' colspan="2" rowspan="2"' if family == "merged_groups" else ' rowspan="2"')
+                         + cell("申请人情况", "th", ' colspan="7"') + "</tr>")
+            lines.append("<tr>" + "".join(cell(h, "th") for h in ("自然人", "商业企业", "科研机构", "社会公益组织",
+                                                                "法律服务机构", "其他", "总计")) + "</tr>")
+            spans = {}
+            if family == "merged_groups":  # the official template: a group's name in a cell down its rows
+                start = None
+                for k, row in enumerate(rows):
+                    if row.group:
+                        start = k
+                        spans[k] = 1
+                    elif start is not None and not row.label.startswith(("（", "四、")):
+                        spans[start] += 1
+                    else:
+                        start = None
+            for k, row in enumerate(rows):
+                label = row.label
+                group = ""
+                if family == "merged_groups" and k in spans:
+                    group = cell(row.group, "td", f' rowspan="{spans[k]}"')
+                elif family != "merged_groups" and row.group and row.group not in label:
+                    label = f"{row.group} {label}" if rng.random() < 0.5 else label
+                inside = family == "merged_groups" and any(s <= k < s + n for s, n in spans.items())
+                label_cell = cell(label, "td", "" if inside or family != "merged_groups" else ' colspan="2"')
+                lines.append("<tr>" + group + label_cell + "".join(cell(v) for v in row.values) + "</tr>")
+        else:
+            for row in rows:
+                if row.header:
+                    lines.append("<tr>" + "".join(cell(h, "th") for h in row.header) + "</tr>")
+                lines.append("<tr>" + cell(row.label) + "".join(cell(v) for v in row.values) + "</tr>")
+        out.append(f'<table class="{table_id}">{"".join(lines)}</table>')
+    out += ["<h2>五、存在的主要问题及改进情况</h2>", "<p>政策解读形式还不够丰富。下一步将加以改进。</p>",
+            "<h2>六、其他需要报告的事项</h2>", "<p>本年度未收取信息处理费。</p>",
+            f'<p class="sign">{esc(lab.agency)}</p><p class="sign">{lab.year + 1}年1月20日</p>']
+    style = (f"@page {{ size: A4; margin: 2cm 1.8cm; }} body {{ font-family: '{font}'; font-size: {body_pt}pt; }}"
+             f"h1 {{ font-size: {body_pt + 6}pt; text-align: center; }} h2 {{ font-size: {body_pt + 1}pt; }}"
+             f"table {{ border-collapse: collapse; width: 100%; font-size: {table_pt}pt; margin: 6pt 0; }}"
+             f"td, th {{ border: {rule}; {row_rule} padding: 3pt 2pt; text-align: {align}; font-weight: normal; }}"
+             f"td:first-child {{ text-align: left; width: {label_width}%; }} .sign {{ text-align: right; }}"
+             "table.appeals td, table.appeals th { text-align: center; width: auto; }")
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><style>{style}</style></head>'
+            f'<body>{"".join(out)}</body></html>')
+
+
+def print_pdfs(pages: list[str], chromium: str) -> list[bytes]:
+    """Each HTML page printed to PDF by Chromium, as an agency's office prints a report before scanning it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_page()
+            out = []
+            for page in pages:
+                tab.set_content(page, wait_until="load")
+                out.append(tab.pdf(format="A4", print_background=True))
+            return out
+        finally:
+            browser.close()

@@ -56,6 +56,7 @@ class Stream:
     row_starts: list[int]  # offset of each Document row in compact
     has_gaps: bool  # blank lines were recorded (text formats)
     reads: dict[int, str] = field(default_factory=dict)  # printed cell → what OCR read where it was unsure
+    scanned_rows: set[int] = field(default_factory=set)  # Document rows OCR read
     compact: str = ""
     starts: list[int] = field(default_factory=list)  # offset of each word in compact
 
@@ -93,7 +94,7 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
     words: list[Word] = []
     cells: list[str] = []
     reads: dict[int, str] = {}
-    scanned = doc.read_by == "ocr"
+    scanned_rows: set[int] = set()
     row_starts: list[int] = []
     offset = 0
     for i, row in enumerate(doc.rows):
@@ -103,6 +104,9 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
         gap = doc.gaps[i] if i < len(doc.gaps) else 0
         first = True
         tokens = doc.tokens[i] if doc.tokens and i < len(doc.tokens) else ()
+        scanned = any(tokens)  # a row OCR read (a scan's page, a table pasted as a picture)
+        if scanned:
+            scanned_rows.add(i)
         for j, cell in enumerate(row):
             cells.append(cell)
             # OCR boxes every table number on its own: digits inside a piece of text are an item number whose
@@ -124,7 +128,7 @@ def build_stream(doc: Document, skip_rows: frozenset[int] = frozenset(), rows: r
                                   not text_cell and bool(_DIGIT.search(part))))
                 offset += len(part)
                 first = False
-    return Stream(words, cells, row_starts, bool(doc.gaps), reads)
+    return Stream(words, cells, row_starts, bool(doc.gaps), reads, scanned_rows)
 
 
 # ---- pieces: the numbers of a stretch of the stream ----------------------------------------------------
@@ -148,6 +152,7 @@ class Piece:
     unreadable: bool = False  # a cell of words between two numbers of a row: a cell, but no number
     row: int = -1
     read: str = ""  # an unreadable cell of a scan: what OCR read there without confidence
+    scanned: bool = False  # read by OCR: the gaps between its boxes say nothing of empty cells between them
 
     @property
     def blank(self) -> bool:
@@ -246,6 +251,7 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
     out.pieces = [p for p, ok in zip(out.pieces, keep) if ok]
     cell_of = [c for c, ok in zip(cell_of, keep) if ok]
     for piece, cell in zip(out.pieces, cell_of):
+        piece.scanned = piece.row in stream.scanned_rows
         if not piece.unreadable:
             piece.raw = stream.cells[cell].strip() if per_cell[cell] == 1 and not piece.blank else piece.text
     out.raw = " ".join(p.text or "空" for p in out.pieces)
@@ -388,6 +394,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
     slots.append(gaps.slot(stretch.end_sep, stretch.end_gap, last=True))
     if pieces and pieces[0].sep == LINE and any(p.sep == SPACE for p in pieces[1:]):
         slots[0] = ANY  # numbers set apart by spaces: empty cells may have been dropped before the first too
+    if pieces and all(p.scanned for p in pieces) and len(texts) < cells:
+        slots = [ANY] * len(slots)  # OCR found fewer numbers than cells: the empty ones may be anywhere
 
     def complete(reading: decode.Reading) -> decode.Reading:
         if not fixed:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .. import schema
 from . import align
 from .checks import Finding, identities, run_checks, text_vs_table
-from .recover import recover_unread
+from .recover import recover_unread, unsure_findings
 from .readers import Document
 from .values import Value
 
@@ -216,10 +216,9 @@ def extract_tables(report: Report, doc: Document, norm: list[list[str]]) -> None
         for row_id in row_ids:
             _place(report, table_id, template.row(table_id, row_id), read.cells.get((table_id, row_id), []))
     if doc.read_by == "ocr":
-        found = recover_unread(report.cells, identities(report.row_ids.get("requests", ())), report.undecided)
-        recovered = {(f.table, f.row, f.col) for f in found}
-        report.findings = [f for f in report.findings
-                           if not (f.check == "ocr_unsure" and (f.table, f.row, f.col) in recovered)] + found
+        report.findings += recover_unread(report.cells, identities(report.row_ids.get("requests", ())),
+                                          report.undecided)
+        report.findings += unsure_findings(report.cells)
 
 
 def find_table_spans(norm: list[list[str]]) -> dict[str, slice] | None:
@@ -258,11 +257,7 @@ def _place(report: Report, table: str, row: schema.Row, values: list[Value]) -> 
     for i, col in enumerate(row.cols):
         value = values[i] if i < len(values) else Value("", None)
         report.cells[(table, row.id, col.id)] = value
-        if value.unread:
-            how = f"OCR 读作“{value.read}”但没有把握" if value.read else "OCR 没有读出此格的数字"
-            report.findings.append(Finding("ocr_unsure", "warning", table, row.id, col.id, actual=value.read,
-                                           message=f"扫描件此格看不清（{how}）；留空，请以原件为准"))
-        elif not value.readable:
+        if not value.readable and not value.unread:  # (cells a scan left unread are named table by table)
             report.findings.append(
                 Finding("unreadable_cell", "warning", table, row.id, col.id, actual=value.raw,
                         message=f"单元格印为“{value.raw}”，不是数字；留空")

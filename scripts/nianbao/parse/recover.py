@@ -11,7 +11,8 @@ count is negative) gives zeros. A forced number is kept only where a wrong one i
   a trace) breaks only the equations through that cell, and a row's and a column's equations share no
   other cell.
 
-Equations that force different numbers on a cell, or a negative or fractional one, leave it unread. Nothing
+Equations that force different numbers on a cell, or a negative or fractional one, leave it unread; so does
+a zero forced where OCR saw no number (the cell may be printed empty, and a blank is not a zero). Nothing
 else is guessed: a cell two readings could fill stays blank, and the page says why.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from .. import schema
 from .checks import Cell, Finding, Identity
 from .values import Value
 
@@ -43,7 +45,6 @@ def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
                 known[key] = number
     found: dict[Cell, Decimal] = {}
     conflicted: set[Cell] = set()
-    findings: list[Finding] = []
     while True:
         forced: dict[Cell, set[Decimal]] = defaultdict(set)
         by: dict[Cell, int] = defaultdict(int)  # how many equations force it
@@ -61,18 +62,47 @@ def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
                 continue
             read = cells[cell].read.replace(",", "")
             text = format(number, "f")
+            if not read and number == 0:
+                continue  # where OCR saw no number, a zero cannot be told from a cell printed empty
             if text == read or by[cell] >= 2:
                 found[cell] = known[cell] = number
                 accepted = True
         if not accepted:
             break
-    for cell in sorted(found, key=lambda c: list(cells).index(c)):
-        text, before = format(found[cell], "f"), cells[cell]
-        how = f"OCR 读作“{before.read}”但没有把握" if before.read else "OCR 没有读出此格"
+    order = list(cells)
+    for cell in found:
+        text = format(found[cell], "f")
         cells[cell] = Value(text, text)
-        findings.append(Finding("ocr_by_arithmetic", "warning", *cell, actual=text, message=(
-            f"扫描件此格看不清（{how}），由本表的合计确定为 {text}；请以原件为准")))
-    return findings
+    named = [f"{cell_name(c)} = {format(found[c], 'f')}" for c in sorted(found, key=order.index)]
+    return [Finding("ocr_by_arithmetic", "warning", table, actual=str(len(names)), message=(
+        f"扫描件中 {len(names)} 个看不清的数字由本表的合计确定（OCR 没有把握或没有读出）：{'；'.join(names)}。请以原件为准"))
+        for table, names in _by_table(sorted(found, key=order.index), named).items()]
+
+
+def unsure_findings(cells: dict[Cell, Value]) -> list[Finding]:
+    """One finding per table naming the cells a scan left unread, with what OCR read there."""
+    unread = [key for key, v in cells.items() if v.unread]
+    named = [f"{cell_name(c)}（OCR 读作“{cells[c].read}”）" if cells[c].read else f"{cell_name(c)}（未读出）"
+             for c in unread]
+    return [Finding("ocr_unsure", "warning", table, actual=str(len(names)), message=(
+        f"扫描件中 {len(names)} 个数字看不清，留空：{'；'.join(names)}。请以原件为准"))
+        for table, names in _by_table(unread, named).items()]
+
+
+def _by_table(keys: list[Cell], names: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, name in zip(keys, names):
+        out.setdefault(key[0], []).append(name)
+    return out
+
+
+def cell_name(cell: Cell) -> str:
+    """A cell as a reader finds it in the table: its row's label and its column's."""
+    table, row_id, col_id = cell
+    rows = schema.APPEALS.rows if table == "appeals" else schema.REQUEST_ROWS
+    row = next((r for r in rows if r.id == row_id), None)
+    col = next((c for c in (row.cols if row else ()) if c.id == col_id), None)
+    return f"{row.label if row else row_id}·{col.label if col else col_id}"
 
 
 def _forced(eq: Identity, known: dict[Cell, Decimal], unknown: set[Cell]) -> dict[Cell, Decimal]:

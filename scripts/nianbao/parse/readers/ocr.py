@@ -79,52 +79,67 @@ def _ocr():
 
 @reader(".png", ".jpg", ".jpeg", ".tif", ".tiff")
 def read_image(path: Path, data: bytes) -> Document:
-    pages, warnings = _cached(data, "image", lambda: _image_pages(data))
+    raw, warnings = _cached(data, "image", lambda: _image_pages(data))
+    pages = _tokens(raw)
+    rows = [_picture_rows(tokens, 0.0, 1.0) for tokens in pages]
     return _document(path, path.suffix.lower().lstrip(".").replace("jpeg", "jpg").replace("tiff", "tif"),
-                     [[] for _ in pages], {n: tokens for n, tokens in enumerate(pages, 1)}, warnings)
+                     rows, pages, warnings)
 
 
-def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[list[str]]],
-                      pictures: dict[int, float]) -> Document:
-    """A PDF whose pages `pictures` (1-based, with their pictures' resolution in dpi) hold pictures and no
-    text: those pages OCR'd, the others as read."""
-    pages, warnings = _cached(data, f"pdf pages {sorted(pictures)}", lambda: _pdf_pages(data, pictures))
-    return _document(path, "pdf", text_pages, dict(zip(pictures, pages)), warnings)
+def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float, list[str]]]],
+                      pictures: list) -> Document:
+    """A PDF with `pictures` to read (pdf.Picture: pages that hold pictures and no text, and tables pasted
+    as pictures into text pages): those OCR'd and placed where they stand on their page, among the rows
+    its text gives."""
+    whole_pages = all(p.box is None for p in pictures)
+    what = (f"pdf pages {[p.page for p in pictures]}" if whole_pages else
+            f"pdf pictures {[(p.page, [round(x, 1) for x in p.box] if p.box else None) for p in pictures]}")
+    raw, warnings = _cached(data, what, lambda: _pdf_pages(data, pictures))
+    read = _tokens(raw, [p.page for p in pictures])
+    pages: list[list[tuple[float, list[str], list[list[Token]]]]] = [
+        [(top, cells, [[] for _ in cells]) for top, cells in rows] for rows in text_pages]
+    for picture, (tokens, (top, scale)) in zip(pictures, zip(read, _placements(data, pictures))):
+        pages[picture.page - 1] = sorted(pages[picture.page - 1] + _picture_rows(tokens, top, scale),
+                                         key=lambda row: row[0])
+    return _document(path, "pdf", pages, read, warnings)
 
 
-def _document(path: Path, fmt: str, text_pages: list[list[list[str]]], scanned: dict[int, list[Token]],
-              warnings: list[str]) -> Document:
-    from .pdf import _lines, _paragraphs
-
-    if not any(scanned.values()) and not any(text_pages):
-        raise Unsupported(f"扫描图像中没有文字：{len(scanned)} 页都没有可识别的内容")
-    rows: list[list[str]] = []
-    tokens: list[list[list[Token]]] = []
-    missing = 0
-    for number, page_rows in enumerate(text_pages, 1):
-        rows.extend(page_rows)
-        tokens.extend([[] for _ in row] for row in page_rows)
-        # Lines are found by the boxes' middles, every box taken as tall as a typical line: a piece boxed
-        # taller than its line (a category printed down the side) must not start a line of its own.
-        page_tokens = scanned.get(number, [])
-        height = statistics.median([t.box[3] - t.box[1] for t in page_tokens]) if page_tokens else 0
-        words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
-                  "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t, "alone": _numberish(t.text)}
-                 for t in page_tokens]
-        lines = _wrapped_labels(_rejoin_rows(_lines(words)))
-        missing += _missing_cells(lines)
-        for _, cells, cell_words in _paragraphs(lines):
-            rows.append(cells)
-            tokens.append([[w["token"] for w in ws] for ws in cell_words])
-    uncertain = [t for page in scanned.values() for t in page if t.uncertain]
+def _document(path: Path, fmt: str, pages: list[list[tuple[float, list[str], list[list[Token]]]]],
+              read: list[list[Token]], warnings: list[str]) -> Document:
+    """The rows of every page, in the order they stand; `read` holds every picture's tokens."""
+    if not any(read) and not any(pages):
+        raise Unsupported(f"扫描图像中没有文字：{len(read)} 页都没有可识别的内容")
+    rows = [cells for page in pages for _, cells, _ in page]
+    tokens = [cell_tokens for page in pages for _, _, cell_tokens in page]
+    uncertain = [t for picture in read for t in picture if t.uncertain]
+    marked = sum(1 for row in tokens for cell in row for t in cell if t.uncertain and t not in uncertain)
+    missing = sum(1 for row, row_tokens in zip(rows, tokens) if any(row_tokens)
+                  for cell, cell_tokens in zip(row, row_tokens) if cell == "?" and not cell_tokens) + marked
     if uncertain:
         listed = "、".join(f"第{t.page}页“{t.read or t.text}”" for t in uncertain[:20])
-        warnings = [*warnings, f"OCR 对 {len(uncertain)} 处数字没有把握，这些单元格留空：{listed}"
-                    + ("……" if len(uncertain) > 20 else "")]
+        warnings = [*warnings, f"OCR 对 {len(uncertain)} 处数字没有把握：{listed}"
+                    + ("……" if len(uncertain) > 20 else "") + "；表内合计能确定的已填入并注明，其余留空"]
     if missing:
-        warnings = [*warnings, f"OCR 在 {missing} 处没有读出数字（与上下行的列对照，此处应有一个数字），"
-                               "这些单元格及其后同一行的单元格留空"]
+        warnings = [*warnings, f"OCR 在 {missing} 处没有读出数字（与上下行的列对照，此处应有一个数字）；"
+                               "表内合计能确定的已填入并注明，其余留空"]
     return Document(path, fmt, rows, read_by="ocr", tokens=tokens, warnings=warnings)
+
+
+def _picture_rows(tokens: list[Token], top: float, scale: float) -> list[tuple[float, list[str], list[list[Token]]]]:
+    """One picture's tokens laid out as rows of cells, each with where it stands on its page (`top` + pixels
+    / `scale`: points on a PDF page)."""
+    from .pdf import _lines, _paragraphs
+
+    # Lines are found by the boxes' middles, every box taken as tall as a typical line: a piece boxed
+    # taller than its line (a category printed down the side) must not start a line of its own.
+    height = statistics.median([t.box[3] - t.box[1] for t in tokens]) if tokens else 0
+    words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
+              "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t, "alone": _numberish(t.text)}
+             for t in tokens]
+    lines = _wrapped_labels(_rejoin_rows(_lines(words)))
+    _missing_cells(lines)
+    return [(top + line_top / scale, cells, [[w["token"] for w in ws] for ws in cell_words])
+            for line_top, cells, cell_words in _paragraphs(lines)]
 
 
 def _rejoin_rows(lines: list) -> list:
@@ -229,12 +244,12 @@ def _wrapped_labels(lines: list) -> list:
     return [line for line in lines if line.cells]
 
 
-def _missing_cells(lines: list) -> int:
+def _missing_cells(lines: list) -> None:
     """A number detection missed would shift every later number of its row one column left: a wrong
     number in each. Where the table rows just above and below that hold more numbers than this row all
     hold one in a column (their number boxes overlap) and this row holds none there, the row gets a "?"
     cell in that column, which reads as no number. So does a short piece of text between a row's numbers ("一" read for
-    1). Returns how many cells were marked."""
+    1)."""
     def numbers(line) -> list[tuple[float, float]]:
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
         if at is None or not all(_numberish(c) for c in line.cells[at:]):
@@ -255,7 +270,6 @@ def _missing_cells(lines: list) -> int:
                 return lines[k]
         return None
 
-    inserted = 0
     for line in lines:  # text among a row's numbers ("一" for 1, "。" for 0): no number, and said so
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), len(line.cells))
         last = max((i for i, cell in enumerate(line.cells) if _numberish(cell)), default=-1)
@@ -269,7 +283,6 @@ def _missing_cells(lines: list) -> int:
                 line.cells[i] = "?" * len(read) if read else "?"
                 line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
                                  for w in line.words[i][:1]]
-                inserted += 1
     for n, line in enumerate(lines):
         mine = numbers(line)
         if len(mine) < 2:
@@ -290,13 +303,11 @@ def _missing_cells(lines: list) -> int:
                 line.spans.insert(at, span)
                 line.words.insert(at, [])
                 mine = numbers(line)
-                inserted += 1
-    return inserted
 
 
 # ---- pages → images → raw OCR results (what the cache keeps) --------------------------------------------------
 
-def _pdf_pages(data: bytes, pictures: dict[int, float]) -> tuple[list[list], list[str]]:
+def _pdf_pages(data: bytes, pictures: list) -> tuple[list[list], list[str]]:
     import pypdfium2
 
     try:
@@ -304,14 +315,37 @@ def _pdf_pages(data: bytes, pictures: dict[int, float]) -> tuple[list[list], lis
     except pypdfium2.PdfiumError as e:
         raise ReadError(f"PDF 的页面无法渲染为图片以进行文字识别（{e}）") from None
     try:
-        def render(number: int):
-            page = pdf[number - 1]
+        def render(picture):
+            page = pdf[picture.page - 1]
             width, height = page.get_size()  # points
-            dpi = min(max(pictures[number], DPI[0]), DPI[1])
-            scale = min(dpi / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
-            return page.render(scale=scale, grayscale=True).to_pil()
+            scale = _scale(picture, width, height)
+            if picture.box is None:
+                return page.render(scale=scale, grayscale=True).to_pil()
+            x0, top, x1, bottom = picture.box  # crop: what to cut off left, bottom, right and top
+            crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+            return page.render(scale=scale, crop=crop, grayscale=True).to_pil()
 
-        return _ocr_pages([lambda n=n: render(n) for n in sorted(pictures)])
+        return _ocr_pages([lambda p=p: render(p) for p in pictures])
+    finally:
+        pdf.close()
+
+
+def _scale(picture, width: float, height: float) -> float:
+    """Pixels per point a picture is rendered at: its own resolution within DPI, within MAX_PIXELS."""
+    if picture.box is not None:
+        width, height = picture.box[2] - picture.box[0], picture.box[3] - picture.box[1]
+    dpi = min(max(picture.dpi, DPI[0]), DPI[1])
+    return min(dpi / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+
+
+def _placements(data: bytes, pictures: list) -> list[tuple[float, float]]:
+    """Where each picture's pixels stand on its page: the top of its box in points, and pixels per point."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return [(picture.box[1] if picture.box else 0.0, _scale(picture, *pdf[picture.page - 1].get_size()))
+                for picture in pictures]
     finally:
         pdf.close()
 
@@ -428,14 +462,14 @@ def _numberish(cell: str) -> bool:
     return bool(_NUMBER.match(cell)) or _unread(cell)
 
 
-def _tokens(pages: list[list]) -> list[list[Token]]:
+def _tokens(pages: list[list], numbers: list[int] | None = None) -> list[list[Token]]:
     """Raw pieces → tokens. A piece is split where its characters stand apart (at a space, or a gap wider
     than half its height): detection boxes two neighbouring table cells as one piece ("37 0") when their
     columns are close, and those are two numbers, never 370. Digits that end a piece of text and stand in a
     column of numbers, on a line that holds other numbers, are a cell of their own (a label and the first
     number boxed together: "…信息公开0")."""
     out = []
-    for page, pieces in enumerate(pages, 1):
+    for page, pieces in zip(numbers or range(1, len(pages) + 1), pages):  # the page each picture is on
         words: list[tuple[list, int, int]] = []  # characters, top, bottom
         for text, score, (x0, top, x1, bottom), chars in pieces:
             if not chars:
@@ -493,9 +527,9 @@ def cache_path() -> Path | None:
     return Path(setting) if setting else None
 
 
-def _cached(data: bytes, what: str, run) -> tuple[list[list[Token]], list[str]]:
-    """The raw OCR of `what` in the file `data`, from the cache or by running OCR. A result cut short by the
-    time budget is not kept (a less busy machine may read it whole)."""
+def _cached(data: bytes, what: str, run) -> tuple[list[list], list[str]]:
+    """The raw OCR of `what` in the file `data` (each picture's pieces), from the cache or by running OCR. A
+    result cut short by the time budget is not kept (a less busy machine may read it whole)."""
     key = hashlib.sha256(data).hexdigest() + " " + what + " " + engine_id()
     where = cache_path()
     db = None
@@ -507,7 +541,7 @@ def _cached(data: bytes, what: str, run) -> tuple[list[list[Token]], list[str]]:
             row = db.execute("SELECT result FROM ocr WHERE key = ?", (key,)).fetchone()
             if row:
                 pages, warnings = json.loads(row[0])
-                return _tokens(pages), warnings
+                return pages, warnings
         except sqlite3.Error:  # a cache that cannot be used only costs time
             db = None
     try:
@@ -518,7 +552,7 @@ def _cached(data: bytes, what: str, run) -> tuple[list[list[Token]], list[str]]:
                     db.execute("INSERT OR REPLACE INTO ocr VALUES (?, ?)", (key, json.dumps([pages, warnings])))
             except sqlite3.Error:
                 pass
-        return _tokens(pages), warnings
+        return pages, warnings
     finally:
         if db is not None:
             db.close()

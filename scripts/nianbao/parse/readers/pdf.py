@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,17 @@ _PARAGRAPH_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(]
 def read_pdf(path: Path, data: bytes) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages: list[list[list[str]]] = []
-            pictures: dict[int, float] = {}  # pages with pictures and no text (scans): their resolution
+            pages: list[list[tuple[float, list[str]]]] = []  # each page's rows, with where they stand
+            pictures: list[Picture] = []  # what OCR is to read: pages of a scan, tables pasted as pictures
             if not pdf.pages:  # pdfminer stops at a page tree that loops or leads nowhere: no page at all
                 raise ReadError("PDF 的页面树损坏（循环引用或为空），没有可读的页面")
             for number, page in enumerate(pdf.pages, 1):
                 pages.append(_page_rows(page) if page.chars else [])
                 if not page.chars and page.images:
-                    pictures[number] = max(image["srcsize"][0] * 72 / max(1.0, image["width"]) for image in page.images)
+                    pictures.append(Picture(number, max(_dpi(image) for image in page.images)))
+                elif page.images:
+                    pictures += [Picture(number, _dpi(image), (image["x0"], image["top"], image["x1"], image["bottom"]))
+                                 for image in page.images if _pasted_table(page, image)]
             chars = sum(len(page.chars) for page in pdf.pages)
     except (PdfminerException, PSException) as e:
         # pdfplumber wraps what pdfminer raises on opening; pages parsed later raise pdfminer's own errors.
@@ -48,14 +52,42 @@ def read_pdf(path: Path, data: bytes) -> Document:
     if not pictures:
         if not chars:
             raise Unsupported("没有文字：PDF 的页面上既没有文字也没有图片")
-        return Document(path, "pdf", [row for rows in pages for row in rows])
+        return Document(path, "pdf", [row for rows in pages for _, row in rows])
     from . import ocr
 
     return ocr.read_pdf_pictures(path, data, pages, pictures)
 
 
-def _page_rows(page) -> list[list[str]]:
-    """The page's table rows and text paragraphs, top to bottom."""
+@dataclass(frozen=True)
+class Picture:
+    """A picture OCR is to read: a whole page (`box` None) or a picture's place on a text page, in points."""
+
+    page: int  # 1-based
+    dpi: float  # the resolution the picture was made at
+    box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom
+
+
+def _dpi(image: dict) -> float:
+    return image["srcsize"][0] * 72 / max(1.0, image["width"])
+
+
+# A table pasted into a report as a picture covers a good part of the page; logos, seals and QR codes less.
+MIN_PICTURE_SHARE = 0.1
+
+
+def _pasted_table(page, image: dict) -> bool:
+    """A picture on a text page that may hold a table: large, wide, and with no text over it (a scan that
+    carries its own OCR text layer is read from that text)."""
+    width, height = image["x1"] - image["x0"], image["bottom"] - image["top"]
+    if width * height < MIN_PICTURE_SHARE * page.width * page.height or width < 0.4 * page.width:
+        return False
+    return not any(image["x0"] <= (c["x0"] + c["x1"]) / 2 <= image["x1"]
+                   and image["top"] <= (c["top"] + c["bottom"]) / 2 <= image["bottom"] for c in page.chars)
+
+
+def _page_rows(page) -> list[tuple[float, list[str]]]:
+    """The page's table rows and text paragraphs, top to bottom, with where each stands (points from the
+    page's top)."""
     # A one-column "table" is a framed text box: its lines are prose, read as text below.
     tables = [t for t in page.find_tables() if len(t.columns) >= 2]
     placed: list[tuple[float, list[str]]] = []
@@ -72,7 +104,22 @@ def _page_rows(page) -> list[list[str]]:
     text_page = page.filter(outside_tables) if boxes else page
     placed.extend((top, cells) for top, cells, _ in _paragraphs(_lines(text_page.extract_words())))
     placed.sort(key=lambda item: item[0])  # stable: rows of one table keep their order
-    return [cells for _, cells in placed if any(cells)]
+    return [(top, [cell.translate(_UNIFIED) for cell in cells]) for top, cells in placed if any(cells)]
+
+
+# A PDF's text layer may map a common character to a radical of the same shape ("⼈⺠政府" for 人民政府): fonts
+# exported by some browsers and office suites do. Each radical is put back as the character it stands for:
+# the Kangxi radicals by NFKC, the CJK Radicals Supplement by Unicode's EquivalentUnifiedIdeograph.txt (18.0,
+# U+2E81–U+2EF3; U+2E80 has no equivalent).
+_RADICALS_SUPPLEMENT = (
+    "⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 ⺋㔾 ⺌小 ⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 ⺕𫜹 ⺖忄 ⺗心 ⺘扌 ⺙攵 ⺛旡 "
+    "⺜日 ⺝月 ⺞歺 ⺟母 ⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫 ⺦丬 ⺧牛 ⺨犭 ⺩王 ⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓 ⺲罒 ⺳㓁 ⺴冗 "
+    "⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 ⺺肀 ⺻聿 ⺼肉 ⺽𦥑 ⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 ⻈讠 ⻉贝 ⻊𧾷 ⻋车 ⻌辶 ⻍辶 "
+    "⻎辶 ⻏邑 ⻐钅 ⻑長 ⻒镸 ⻓长 ⻔门 ⻕𨸏 ⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 ⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 "
+    "⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯 ⻮齿 ⻯竜 ⻰龙 ⻱龜 ⻲亀 ⻳龟"
+)
+_UNIFIED = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)} | {
+    ord(pair[0]): pair[1:] for pair in _RADICALS_SUPPLEMENT.split()}
 
 
 def _table_row(cells: list[str | None]) -> list[str]:
