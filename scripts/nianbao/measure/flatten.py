@@ -174,7 +174,7 @@ TABLE_HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理
 SENTENCE = "本年度未发生因政府信息公开引起的行政复议、行政诉讼。"
 
 
-def _document(lab: Labelled, tables: list[list[str]]) -> list[str]:
+def report_lines(lab: Labelled, tables: list[list[str]]) -> list[str]:
     """Title, narrative and the tables' lines, in a report's order."""
     lines = [f"{lab.agency}{lab.year}年政府信息公开工作年度报告", "",
              "本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限自"
@@ -351,7 +351,7 @@ def render(lab: Labelled, family: str, seed: int) -> Rendering | None:
         printed = [RENDER[per_table[t]]({t: rows}, rng, noise)[0] for t, rows in tables.items()]
     else:
         printed = RENDER[family](tables, rng, noise)
-    lines = _document(lab, printed)
+    lines = report_lines(lab, printed)
     if family == "one_line" and rng.random() < 0.5:
         lines = [" ".join(line for line in lines if line)]  # the whole page on one line
     suffix = ".txt"

@@ -5,6 +5,7 @@ scanners and phone photos degrade pages, and assembled into a PDF with no text l
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pypdfium2
@@ -61,7 +62,8 @@ def printed_html(lab, family: str, seed: int) -> str:
     import html
     import random
 
-    from .flatten import TABLE_HEADINGS, table_rows
+    from .. import schema
+    from .flatten import report_lines, table_rows
 
     rng = random.Random(f"{lab.name} {family} {seed}")
     font = rng.choice(("Noto Serif CJK SC", "Noto Sans CJK SC"))
@@ -77,25 +79,21 @@ def printed_html(lab, family: str, seed: int) -> str:
         return f"<{tag}{extra}>{esc(text if text is not None else '')}</{tag}>"
 
     tables = table_rows(lab)
-    out = [f"<h1>{esc(lab.agency)}{lab.year}年政府信息公开工作年度报告</h1>",
-           f"<p>本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限自{lab.year}年1月1日起至"
-           f"{lab.year}年12月31日止。</p>", "<h2>一、总体情况</h2>",
-           "<p>本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，依法做好政府信息公开工作。</p>"]
-    for heading, (table_id, rows) in zip(TABLE_HEADINGS, tables.items()):
-        out.append(f"<h2>{esc(heading)}</h2>")
+    html_tables = {}
+    for table_id, rows in tables.items():
         lines = []
         if table_id == "appeals":
+            appeal_cols = [c.label for c in schema.APPEAL_COLS]
             lines.append("<tr>" + cell("行政复议", "th", ' colspan="5"') + cell("行政诉讼", "th", ' colspan="10"') + "</tr>")
-            lines.append("<tr>" + "".join(cell(h, "th") for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))
+            lines.append("<tr>" + "".join(cell(h, "th") for h in appeal_cols)
                          + cell("未经复议直接起诉", "th", ' colspan="5"') + cell("复议后起诉", "th", ' colspan="5"') + "</tr>")
-            lines.append("<tr>" + "".join(cell(h, "th") for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2) + "</tr>")
+            lines.append("<tr>" + "".join(cell(h, "th") for h in appeal_cols * 2) + "</tr>")
             lines.append("<tr>" + "".join(cell(v) for v in rows[0].values) + "</tr>")
         elif table_id == "requests":
             lines.append("<tr>" + cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "th",
                                        ' colspan="2" rowspan="2"' if family == "merged_groups" else ' rowspan="2"')
                          + cell("申请人情况", "th", ' colspan="7"') + "</tr>")
-            lines.append("<tr>" + "".join(cell(h, "th") for h in ("自然人", "商业企业", "科研机构", "社会公益组织",
-                                                                "法律服务机构", "其他", "总计")) + "</tr>")
+            lines.append("<tr>" + "".join(cell(c.label, "th") for c in schema.REQUEST_COLS) + "</tr>")
             spans = {}
             if family == "merged_groups":  # the official template: a group's name in a cell down its rows
                 start = None
@@ -122,10 +120,18 @@ def printed_html(lab, family: str, seed: int) -> str:
                 if row.header:
                     lines.append("<tr>" + "".join(cell(h, "th") for h in row.header) + "</tr>")
                 lines.append("<tr>" + cell(row.label) + "".join(cell(v) for v in row.values) + "</tr>")
-        out.append(f'<table class="{table_id}">{"".join(lines)}</table>')
-    out += ["<h2>五、存在的主要问题及改进情况</h2>", "<p>政策解读形式还不够丰富。下一步将加以改进。</p>",
-            "<h2>六、其他需要报告的事项</h2>", "<p>本年度未收取信息处理费。</p>",
-            f'<p class="sign">{esc(lab.agency)}</p><p class="sign">{lab.year + 1}年1月20日</p>']
+        html_tables[table_id] = f'<table class="{table_id}">{"".join(lines)}</table>'
+    # The report's text is the flattenings' (measure/flatten.py), a table where each of them prints its rows.
+    text = [line for line in report_lines(lab, [[f"\x00{t}"] for t in tables]) if line]
+    out = []
+    for k, line in enumerate(text):
+        if line.startswith("\x00"):
+            out.append(html_tables[line[1:]])
+        elif k == 0 or re.match(r"^[一二三四五六]、", line):
+            out.append(f"<h{1 if k == 0 else 2}>{esc(line)}</h{1 if k == 0 else 2}>")
+        else:
+            sign = ' class="sign"' if k >= len(text) - 2 else ""  # the 落款: agency and date
+            out.append(f"<p{sign}>{esc(line)}</p>")
     style = (f"@page {{ size: A4; margin: 2cm 1.8cm; }} body {{ font-family: '{font}'; font-size: {body_pt}pt; }}"
              f"h1 {{ font-size: {body_pt + 6}pt; text-align: center; }} h2 {{ font-size: {body_pt + 1}pt; }}"
              f"table {{ border-collapse: collapse; width: 100%; font-size: {table_pt}pt; margin: 6pt 0; }}"

@@ -28,7 +28,7 @@ from .. import schema
 from . import decode
 from .checks import Finding
 from .readers import Document
-from .values import Value, parse_value
+from .values import Value, parse_value, unread_text
 
 NONE, SPACE, CELL, LINE = range(4)  # separator strengths, weakest first
 EMPTY = "\x00"  # an empty table cell, in the compact text
@@ -161,7 +161,7 @@ class Piece:
     @property
     def printed(self) -> bool:
         """A number is printed here, read or not (a cell a scan left unread, "?")."""
-        return self.text != "" or (self.unreadable and "?" in self.raw)
+        return self.text != "" or (self.unreadable and unread_text(self.raw))
 
 
 @dataclass(slots=True)
@@ -246,7 +246,7 @@ def pieces_between(stream: Stream, start: int, end: int) -> Stretch:
     # A cell of words after a number of its row ("不详") holds its column; so does a cell OCR could not read
     # ("?"), wherever it stands, even in a row of which OCR read no number with confidence. Other word cells
     # are labels, headers or notes. (A cell more than a row has at its end is trimmed when the row is read.)
-    keep = [not p.unreadable or "?" in p.raw or any(q.row == p.row and not q.blank for q in out.pieces[:k])
+    keep = [not p.unreadable or unread_text(p.raw) or any(q.row == p.row and not q.blank for q in out.pieces[:k])
             for k, p in enumerate(out.pieces)]
     out.pieces = [p for p, ok in zip(out.pieces, keep) if ok]
     cell_of = [c for c, ok in zip(cell_of, keep) if ok]

@@ -19,7 +19,7 @@ else is guessed: a cell two readings could fill stays blank, and the page says w
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .. import schema
 from .checks import Cell, Finding, Identity
@@ -28,7 +28,7 @@ from .values import Value
 
 def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
                    undecided: set[tuple[str, str]]) -> list[Finding]:
-    """Fill, in `cells`, the unread cells the equations force; a finding for each."""
+    """Fill, in `cells`, the unread cells the equations force; one finding per table names them."""
     unknown = {key for key, v in cells.items() if v.unread}
     if not unknown:
         return []
@@ -37,12 +37,7 @@ def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
     read_rows = {key[:2] for key, v in cells.items() if v.value is not None or key in unknown}
     equations = [eq for eq in equations
                  if all(c[:2] in read_rows and c[:2] not in undecided for c in eq.parts + eq.whole)]
-    known: dict[Cell, Decimal] = {}
-    for key, value in cells.items():
-        if key not in unknown:
-            number = _number(value.value)
-            if number is not None:
-                known[key] = number
+    known = {key: Decimal(v.value) for key, v in cells.items() if key not in unknown and v.value is not None}
     found: dict[Cell, Decimal] = {}
     conflicted: set[Cell] = set()
     while True:
@@ -69,14 +64,14 @@ def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
                 accepted = True
         if not accepted:
             break
-    order = list(cells)
-    for cell in found:
+    filled = [cell for cell in cells if cell in found]  # in table order
+    for cell in filled:
         text = format(found[cell], "f")
         cells[cell] = Value(text, text)
-    named = [f"{cell_name(c)} = {format(found[c], 'f')}" for c in sorted(found, key=order.index)]
+    named = [f"{cell_name(c)} = {cells[c].value}" for c in filled]
     return [Finding("ocr_by_arithmetic", "warning", table, actual=str(len(names)), message=(
         f"扫描件中 {len(names)} 个看不清的数字由本表的合计确定（OCR 没有把握或没有读出）：{'；'.join(names)}。请以原件为准"))
-        for table, names in _by_table(sorted(found, key=order.index), named).items()]
+        for table, names in _by_table(filled, named).items()]
 
 
 def unsure_findings(cells: dict[Cell, Value]) -> list[Finding]:
@@ -119,10 +114,3 @@ def _forced(eq: Identity, known: dict[Cell, Decimal], unknown: set[Cell]) -> dic
     if rest == 0 and (not left or not right):
         return dict.fromkeys(left + right, Decimal(0))  # counts are never negative: all of them zero
     return {}
-
-
-def _number(text: str | None) -> Decimal | None:
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return None

@@ -30,11 +30,16 @@ class Value:
     @property
     def unread(self) -> bool:
         """A cell of a scan that OCR could not read with confidence: its number is unknown, not blank."""
-        return not self.readable and bool(self.raw) and set(self.raw) <= {"?", ".", ","}
+        return not self.readable and unread_text(self.raw)
 
     @property
     def blank(self) -> bool:
         return self.value is None and self.readable
+
+
+def unread_text(cell: str) -> bool:
+    """A scan's cell holding a number OCR could not read: "?" for each digit (readers/ocr.py prints it so)."""
+    return bool(cell) and set(cell) <= {"?", ".", ","}
 
 
 def parse_value(raw: str) -> Value:

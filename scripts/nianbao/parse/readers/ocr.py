@@ -38,6 +38,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ... import paths
+from ..values import unread_text
 from . import Document, ReadError, Token, Unsupported, reader
 
 DPI = (100, 200)  # a scanned PDF's pages are rendered at their pictures' resolution, within these bounds
@@ -81,9 +82,9 @@ def _ocr():
 def read_image(path: Path, data: bytes) -> Document:
     raw, warnings = _cached(data, "image", lambda: _image_pages(data))
     pages = _tokens(raw)
-    rows = [_picture_rows(tokens, 0.0, 1.0) for tokens in pages]
+    laid_out = [_picture_rows(tokens, 0.0, 1.0) for tokens in pages]
     return _document(path, path.suffix.lower().lstrip(".").replace("jpeg", "jpg").replace("tiff", "tif"),
-                     rows, pages, warnings)
+                     [rows for rows, _ in laid_out], pages, sum(n for _, n in laid_out), warnings)
 
 
 def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float, list[str]]]],
@@ -91,30 +92,30 @@ def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float
     """A PDF with `pictures` to read (pdf.Picture: pages that hold pictures and no text, and tables pasted
     as pictures into text pages): those OCR'd and placed where they stand on their page, among the rows
     its text gives."""
-    whole_pages = all(p.box is None for p in pictures)
-    what = (f"pdf pages {[p.page for p in pictures]}" if whole_pages else
-            f"pdf pictures {[(p.page, [round(x, 1) for x in p.box] if p.box else None) for p in pictures]}")
+    # (The key of a scan's pages is the one scans were cached under before pasted pictures were read.)
+    what = (f"pdf pictures {[(p.page, [round(x, 1) for x in p.box]) for p in pictures]}"
+            if any(p.pasted for p in pictures) else f"pdf pages {[p.page for p in pictures]}")
     raw, warnings = _cached(data, what, lambda: _pdf_pages(data, pictures))
     read = _tokens(raw, [p.page for p in pictures])
     pages: list[list[tuple[float, list[str], list[list[Token]]]]] = [
         [(top, cells, [[] for _ in cells]) for top, cells in rows] for rows in text_pages]
-    for picture, (tokens, (top, scale)) in zip(pictures, zip(read, _placements(data, pictures))):
-        pages[picture.page - 1] = sorted(pages[picture.page - 1] + _picture_rows(tokens, top, scale),
-                                         key=lambda row: row[0])
-    return _document(path, "pdf", pages, read, warnings)
+    missing = 0
+    for picture, tokens in zip(pictures, read):
+        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture))
+        pages[picture.page - 1] = sorted(pages[picture.page - 1] + rows, key=lambda row: row[0])
+        missing += marked
+    return _document(path, "pdf", pages, read, missing, warnings)
 
 
 def _document(path: Path, fmt: str, pages: list[list[tuple[float, list[str], list[list[Token]]]]],
-              read: list[list[Token]], warnings: list[str]) -> Document:
-    """The rows of every page, in the order they stand; `read` holds every picture's tokens."""
+              read: list[list[Token]], missing: int, warnings: list[str]) -> Document:
+    """The rows of every page, in the order they stand; `read` holds every picture's tokens, `missing` says
+    how many cells OCR read nothing in."""
     if not any(read) and not any(pages):
         raise Unsupported(f"扫描图像中没有文字：{len(read)} 页都没有可识别的内容")
     rows = [cells for page in pages for _, cells, _ in page]
     tokens = [cell_tokens for page in pages for _, _, cell_tokens in page]
     uncertain = [t for picture in read for t in picture if t.uncertain]
-    marked = sum(1 for row in tokens for cell in row for t in cell if t.uncertain and t not in uncertain)
-    missing = sum(1 for row, row_tokens in zip(rows, tokens) if any(row_tokens)
-                  for cell, cell_tokens in zip(row, row_tokens) if cell == "?" and not cell_tokens) + marked
     if uncertain:
         listed = "、".join(f"第{t.page}页“{t.read or t.text}”" for t in uncertain[:20])
         warnings = [*warnings, f"OCR 对 {len(uncertain)} 处数字没有把握：{listed}"
@@ -125,9 +126,9 @@ def _document(path: Path, fmt: str, pages: list[list[tuple[float, list[str], lis
     return Document(path, fmt, rows, read_by="ocr", tokens=tokens, warnings=warnings)
 
 
-def _picture_rows(tokens: list[Token], top: float, scale: float) -> list[tuple[float, list[str], list[list[Token]]]]:
+def _picture_rows(tokens: list[Token], top: float, scale: float) -> tuple[list, int]:
     """One picture's tokens laid out as rows of cells, each with where it stands on its page (`top` + pixels
-    / `scale`: points on a PDF page)."""
+    / `scale`: points on a PDF page); and how many cells OCR read nothing in."""
     from .pdf import _lines, _paragraphs
 
     # Lines are found by the boxes' middles, every box taken as tall as a typical line: a piece boxed
@@ -137,9 +138,9 @@ def _picture_rows(tokens: list[Token], top: float, scale: float) -> list[tuple[f
               "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t, "alone": _numberish(t.text)}
              for t in tokens]
     lines = _wrapped_labels(_rejoin_rows(_lines(words)))
-    _missing_cells(lines)
+    missing = _missing_cells(lines)
     return [(top + line_top / scale, cells, [[w["token"] for w in ws] for ws in cell_words])
-            for line_top, cells, cell_words in _paragraphs(lines)]
+            for line_top, cells, cell_words in _paragraphs(lines)], missing
 
 
 def _rejoin_rows(lines: list) -> list:
@@ -244,12 +245,12 @@ def _wrapped_labels(lines: list) -> list:
     return [line for line in lines if line.cells]
 
 
-def _missing_cells(lines: list) -> None:
+def _missing_cells(lines: list) -> int:
     """A number detection missed would shift every later number of its row one column left: a wrong
     number in each. Where the table rows just above and below that hold more numbers than this row all
     hold one in a column (their number boxes overlap) and this row holds none there, the row gets a "?"
-    cell in that column, which reads as no number. So does a short piece of text between a row's numbers ("一" read for
-    1)."""
+    cell in that column, which reads as no number. So does a short piece of text among a row's numbers ("一" read
+    for 1). Returns how many cells were marked."""
     def numbers(line) -> list[tuple[float, float]]:
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
         if at is None or not all(_numberish(c) for c in line.cells[at:]):
@@ -270,6 +271,7 @@ def _missing_cells(lines: list) -> None:
                 return lines[k]
         return None
 
+    marked = 0
     for line in lines:  # text among a row's numbers ("一" for 1, "。" for 0): no number, and said so
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), len(line.cells))
         last = max((i for i, cell in enumerate(line.cells) if _numberish(cell)), default=-1)
@@ -283,6 +285,7 @@ def _missing_cells(lines: list) -> None:
                 line.cells[i] = "?" * len(read) if read else "?"
                 line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
                                  for w in line.words[i][:1]]
+                marked += 1
     for n, line in enumerate(lines):
         mine = numbers(line)
         if len(mine) < 2:
@@ -303,6 +306,8 @@ def _missing_cells(lines: list) -> None:
                 line.spans.insert(at, span)
                 line.words.insert(at, [])
                 mine = numbers(line)
+                marked += 1
+    return marked
 
 
 # ---- pages → images → raw OCR results (what the cache keeps) --------------------------------------------------
@@ -317,37 +322,23 @@ def _pdf_pages(data: bytes, pictures: list) -> tuple[list[list], list[str]]:
     try:
         def render(picture):
             page = pdf[picture.page - 1]
+            if not picture.pasted:
+                return page.render(scale=_scale(picture), grayscale=True).to_pil()
             width, height = page.get_size()  # points
-            scale = _scale(picture, width, height)
-            if picture.box is None:
-                return page.render(scale=scale, grayscale=True).to_pil()
             x0, top, x1, bottom = picture.box  # crop: what to cut off left, bottom, right and top
             crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
-            return page.render(scale=scale, crop=crop, grayscale=True).to_pil()
+            return page.render(scale=_scale(picture), crop=crop, grayscale=True).to_pil()
 
         return _ocr_pages([lambda p=p: render(p) for p in pictures])
     finally:
         pdf.close()
 
 
-def _scale(picture, width: float, height: float) -> float:
+def _scale(picture) -> float:
     """Pixels per point a picture is rendered at: its own resolution within DPI, within MAX_PIXELS."""
-    if picture.box is not None:
-        width, height = picture.box[2] - picture.box[0], picture.box[3] - picture.box[1]
+    x0, top, x1, bottom = picture.box
     dpi = min(max(picture.dpi, DPI[0]), DPI[1])
-    return min(dpi / 72, (MAX_PIXELS / max(1.0, width * height)) ** 0.5)
-
-
-def _placements(data: bytes, pictures: list) -> list[tuple[float, float]]:
-    """Where each picture's pixels stand on its page: the top of its box in points, and pixels per point."""
-    import pypdfium2
-
-    pdf = pypdfium2.PdfDocument(data)
-    try:
-        return [(picture.box[1] if picture.box else 0.0, _scale(picture, *pdf[picture.page - 1].get_size()))
-                for picture in pictures]
-    finally:
-        pdf.close()
+    return min(dpi / 72, (MAX_PIXELS / max(1.0, (x1 - x0) * (bottom - top))) ** 0.5)
 
 
 def _image_pages(data: bytes) -> tuple[list[list], list[str]]:
@@ -453,13 +444,8 @@ _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 _DIGIT_LOOKALIKES = {"。": "0", "o": "0", "O": "0", "〇": "0", "○": "0", "一": "1", "l": "1", "I": "1", "|": "1"}
 
 
-def _unread(cell: str) -> bool:
-    """A cell holding a number OCR could not read: "?" for each digit."""
-    return bool(cell) and set(cell) <= {"?", ".", ","}
-
-
 def _numberish(cell: str) -> bool:
-    return bool(_NUMBER.match(cell)) or _unread(cell)
+    return bool(_NUMBER.match(cell)) or unread_text(cell)
 
 
 def _tokens(pages: list[list], numbers: list[int] | None = None) -> list[list[Token]]:

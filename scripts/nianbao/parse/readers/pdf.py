@@ -10,6 +10,7 @@ per line, are joined back into one string.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from . import Document, ReadError, Unsupported, reader
+
+# pdfminer warns, once a glyph, of font descriptors it works around ("Could not get FontBBox…", common in
+# browser-made PDFs): nothing a reader of our log can act on. What makes a PDF unreadable is raised.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _PARAGRAPH_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．]|- ?\d+ ?-$)")
 
@@ -36,10 +41,11 @@ def read_pdf(path: Path, data: bytes) -> Document:
             for number, page in enumerate(pdf.pages, 1):
                 pages.append(_page_rows(page) if page.chars else [])
                 if not page.chars and page.images:
-                    pictures.append(Picture(number, max(_dpi(image) for image in page.images)))
+                    pictures.append(Picture(number, max(_dpi(image) for image in page.images),
+                                            (0, 0, float(page.width), float(page.height))))
                 elif page.images:
-                    pictures += [Picture(number, _dpi(image), (image["x0"], image["top"], image["x1"], image["bottom"]))
-                                 for image in page.images if _pasted_table(page, image)]
+                    pictures += [Picture(number, _dpi(image), (image["x0"], image["top"], image["x1"], image["bottom"]),
+                                         pasted=True) for image in page.images if _pasted_table(page, image)]
             chars = sum(len(page.chars) for page in pdf.pages)
     except (PdfminerException, PSException) as e:
         # pdfplumber wraps what pdfminer raises on opening; pages parsed later raise pdfminer's own errors.
@@ -60,11 +66,12 @@ def read_pdf(path: Path, data: bytes) -> Document:
 
 @dataclass(frozen=True)
 class Picture:
-    """A picture OCR is to read: a whole page (`box` None) or a picture's place on a text page, in points."""
+    """A picture OCR is to read: a whole page of a scan, or a picture pasted into a text page."""
 
     page: int  # 1-based
     dpi: float  # the resolution the picture was made at
-    box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom in points: the page's, or the picture's on it
+    pasted: bool = False  # a picture on a text page, not a whole page
 
 
 def _dpi(image: dict) -> float:
