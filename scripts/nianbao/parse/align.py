@@ -394,7 +394,8 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
     slots.append(gaps.slot(stretch.end_sep, stretch.end_gap, last=True))
     if pieces and pieces[0].sep == LINE and any(p.sep == SPACE for p in pieces[1:]):
         slots[0] = ANY  # numbers set apart by spaces: empty cells may have been dropped before the first too
-    if pieces and all(p.scanned for p in pieces) and len(texts) < cells:
+    scanned = bool(pieces) and all(p.scanned for p in pieces)
+    if scanned and len(texts) < cells:
         slots = [ANY] * len(slots)  # OCR found fewer numbers than cells: the empty ones may be anywhere
 
     def complete(reading: decode.Reading) -> decode.Reading:
@@ -418,9 +419,11 @@ def read_row(stretch: Stretch, row: schema.Row, gaps: GapModel, fits: Fits, unla
         whole = decode.readings_with_blanks(texts, cells, slots, split=False)
         whole = [complete(r) for r in whole] if whole is not None else None
     options = tried = whole
-    # Splitting digits only adds cells: worth trying only where the print has fewer numbers than cells.
-    if whole is not None and len(texts) < cells and (dropped_separators or not whole
-                                                     or (fits and not any(map(fits, whole)))):
+    # Splitting digits only adds cells: worth trying only where the print has fewer numbers than cells; in a
+    # row OCR read, not beside a cell it left unread (its digits unknown, no split can be checked).
+    checkable = not (scanned and any(p.unreadable for p in pieces))
+    if whole is not None and len(texts) < cells and checkable and (dropped_separators or not whole
+                                                                   or (fits and not any(map(fits, whole)))):
         split = decode.readings_with_blanks(texts, cells, slots, split=True, inner=spaced)
         if split is None:
             options = None

@@ -25,6 +25,8 @@ extraction does not OCR every scan again.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -82,7 +84,8 @@ def _ocr():
 def read_image(path: Path, data: bytes) -> Document:
     raw, warnings = _cached(data, "image", lambda: _image_pages(data))
     pages = _tokens(raw)
-    laid_out = [_picture_rows(tokens, 0.0, 1.0) for tokens in pages]
+    laid_out = [_picture_rows(tokens, 0.0, 1.0, functools.cache(lambda i=i: _frame(data, i)))
+                for i, tokens in enumerate(pages)]
     return _document(path, path.suffix.lower().lstrip(".").replace("jpeg", "jpg").replace("tiff", "tif"),
                      [rows for rows, _ in laid_out], pages, sum(n for _, n in laid_out), warnings)
 
@@ -101,7 +104,8 @@ def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float
         [(top, cells, [[] for _ in cells]) for top, cells in rows] for rows in text_pages]
     missing = 0
     for picture, tokens in zip(pictures, read):
-        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture))
+        image = functools.cache(lambda p=picture: _render(data, p))
+        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture), image)
         pages[picture.page - 1] = sorted(pages[picture.page - 1] + rows, key=lambda row: row[0])
         missing += marked
     return _document(path, "pdf", pages, read, missing, warnings)
@@ -126,9 +130,10 @@ def _document(path: Path, fmt: str, pages: list[list[tuple[float, list[str], lis
     return Document(path, fmt, rows, read_by="ocr", tokens=tokens, warnings=warnings)
 
 
-def _picture_rows(tokens: list[Token], top: float, scale: float) -> tuple[list, int]:
+def _picture_rows(tokens: list[Token], top: float, scale: float, image=None) -> tuple[list, int]:
     """One picture's tokens laid out as rows of cells, each with where it stands on its page (`top` + pixels
-    / `scale`: points on a PDF page); and how many cells OCR read nothing in."""
+    / `scale`: points on a PDF page); and how many cells OCR read nothing in. `image()` gives the picture
+    OCR read, to look for ink where a cell holds no number."""
     from .pdf import _lines, _paragraphs
 
     # Lines are found by the boxes' middles, every box taken as tall as a typical line: a piece boxed
@@ -137,8 +142,9 @@ def _picture_rows(tokens: list[Token], top: float, scale: float) -> tuple[list, 
     words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
               "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t, "alone": _numberish(t.text)}
              for t in tokens]
-    lines = _wrapped_labels(_rejoin_rows(_lines(words)))
-    missing = _missing_cells(lines)
+    ink = _Ink(image()) if image is not None and tokens else None
+    lines = _wrapped_labels(_rejoin_rows(_lines(words)), ink)
+    missing = _requests_columns(lines, ink) + _missing_cells(lines, ink)
     return [(top + line_top / scale, cells, [[w["token"] for w in ws] for ws in cell_words])
             for line_top, cells, cell_words in _paragraphs(lines)], missing
 
@@ -167,12 +173,13 @@ def _rejoin_rows(lines: list) -> list:
     return out
 
 
-def _wrapped_labels(lines: list) -> list:
+def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
     """A row label that wraps inside its cell is seen as lines of text above or below the row's numbers (a
     ruled table's cells centre their numbers vertically). Text just above or below a row of numbers, in the
     label's column, is joined to the label: text above when the row's own label does not begin an item
     ("1.", "（二）"), text below when it does not begin one itself. A row printed without a label takes the
-    text beside it. Text in another column (a category printed down the side) stays apart."""
+    text beside it. Text in another column (a category printed down the side) stays apart, and so does text
+    a table's rule separates from the row (the label of the next row, a row printed empty)."""
     from .pdf import _PARAGRAPH_START
 
     def numbers_at(line) -> int | None:
@@ -180,7 +187,12 @@ def _wrapped_labels(lines: list) -> list:
         return at if at is not None and all(_numberish(c) for c in line.cells[at:]) else None
 
     def near(upper, lower) -> bool:
-        return 0 < lower.top - upper.top <= 1.6 * max(upper.size, lower.size)
+        if not 0 < lower.top - upper.top <= 1.6 * max(upper.size, lower.size):
+            return False
+        if ink is None or not upper.spans or not lower.spans:
+            return True
+        x0, x1 = max(upper.spans[0][0], lower.spans[0][0]), min(upper.spans[0][1], lower.spans[0][1])
+        return x1 - x0 < upper.size or not ink.rule_between(x0, x1, upper.top + upper.size, lower.top)
 
     def text_cell(line, x0: float | None, before: float) -> int | None:
         """The cell of a text line that starts at x0 (within a character; with no x0, the last one) and ends
@@ -245,15 +257,115 @@ def _wrapped_labels(lines: list) -> list:
     return [line for line in lines if line.cells]
 
 
-def _missing_cells(lines: list) -> int:
+REQUEST_COLUMNS = 7  # the requests table's cells a row: six kinds of applicant and the total
+_REQUESTS_HEADING = re.compile(r"收到和处理政府信息公开申请|申请情况")
+_APPEALS_HEADING = re.compile(r"行政复议|行政诉讼")
+
+
+def _requests_columns(lines: list, ink: _Ink | None = None) -> int:
+    """The requests table's rows put in its seven columns. Many reports print a zero as an empty cell, and
+    OCR boxes only what is printed: a row of five numbers says nothing, by itself, of which two cells are
+    empty. The columns are where the table's numbers stand, over all its rows (the union of their boxes);
+    found seven, each row's numbers go to theirs. A column a row holds no number in is an empty cell where
+    the picture has no ink there, and a cell OCR missed ("?") where it has; a number whose box spans two
+    columns is two cells boxed together, "?" in each. Returns how many cells OCR missed."""
+    # From its heading, or from the top of a page it runs on to (the columns say whether it does).
+    start = next((n for n, line in enumerate(lines) if len(line.cells) == 1
+                  and _REQUESTS_HEADING.search(line.cells[0]) and len(line.cells[0]) <= 30), -1)
+    end = next((n for n in range(start + 1, len(lines)) if len(lines[n].cells) == 1
+                and _APPEALS_HEADING.search(lines[n].cells[0]) and len(lines[n].cells[0]) <= 30), len(lines))
+    rows = [(line, _trailing_numbers(line)) for line in lines[start + 1 : end]]
+    rows = [(line, at) for line, at in rows if at is not None]
+    spans = [line.spans[i] for line, at in rows for i in range(at, len(line.cells))]
+    columns = _columns([s for s in spans if not _spans_two(s, rows)])
+    if len(columns) != REQUEST_COLUMNS:
+        return 0  # the columns are not clear (or the table prints a subtotal column): the rows stay as read
+    missed = 0
+    for line, at in rows:
+        if len(line.cells) - at in (1, REQUEST_COLUMNS):
+            continue  # all its cells; or one number alone, which may be a piece of the row below or above
+        placed: dict[int, int] = {}  # column → the row's cell in it
+        for i in range(at, len(line.cells)):
+            hit = [k for k, c in enumerate(columns) if _overlap(c, line.spans[i]) > 0.3 * min(c[1] - c[0], line.spans[i][1] - line.spans[i][0])]
+            if len(hit) != 1 or hit[0] in placed:
+                break  # a box over two columns, or two numbers in one: no column says where it goes
+            placed[hit[0]] = i
+        else:
+            label_end = line.spans[at - 1][1] if at else 0
+            cells, spans, words = [], [], []
+            for k, column in enumerate(columns):
+                if k in placed:
+                    i = placed[k]
+                    cells.append(line.cells[i]), spans.append(line.spans[i]), words.append(line.words[i])
+                elif column[0] > label_end:
+                    empty = ink is not None and not ink.inked(*column, line.top + 0.2 * line.size,
+                                                              line.top + 0.8 * line.size)
+                    cells.append("" if empty else "?"), spans.append(column), words.append([])
+                    missed += not empty
+            line.cells[at:], line.spans[at:], line.words[at:] = cells, spans, words
+    return missed
+
+
+def _trailing_numbers(line) -> int | None:
+    """Where the numbers at the end of a line start (None: the line ends in text)."""
+    at = len(line.cells)
+    while at > 0 and _numberish(line.cells[at - 1]):
+        at -= 1
+    return at if at < len(line.cells) else None
+
+
+def _overlap(a, b) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _spans_two(span, rows) -> bool:
+    """A box that covers two numbers of another row: two cells boxed together, no column of its own."""
+    return any(sum(_overlap(span, line.spans[i]) > 0 for i in range(at, len(line.cells))) >= 2 for line, at in rows)
+
+
+def _columns(spans: list) -> list[tuple[float, float]]:
+    """Boxes that overlap, merged: one interval per column."""
+    out: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if out and x0 < out[-1][1]:
+            out[-1][1] = max(out[-1][1], x1)
+        else:
+            out.append([x0, x1])
+    return [tuple(c) for c in out]
+
+
+class _Ink:
+    """Where a picture holds ink: dark pixels, against the page's own background (grey paper, a copier's
+    toner). Asked only where the layout is in doubt."""
+
+    def __init__(self, image):
+        import numpy as np
+
+        pixels = np.asarray(image.convert("L"), dtype=np.int16)
+        self.dark = pixels < min(200, int(np.median(pixels)) - 60)
+
+    def _box(self, x0: float, x1: float, top: float, bottom: float):
+        return self.dark[max(0, int(top)) : max(0, int(bottom)) + 1, max(0, int(x0)) : max(0, int(x1)) + 1]
+
+    def inked(self, x0: float, x1: float, top: float, bottom: float) -> bool:
+        """Some ink in the box: a printed digit, not an empty cell."""
+        return int(self._box(x0, x1, top, bottom).sum()) >= 4
+
+    def rule_between(self, x0: float, x1: float, top: float, bottom: float) -> bool:
+        """A table's rule drawn across the box: the lines above and below it are in different cells."""
+        box = self._box(x0, x1, top, bottom)
+        return box.size > 0 and bool((box.mean(axis=1) > 0.7).any())
+
+
+def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
     """A number detection missed would shift every later number of its row one column left: a wrong
     number in each. Where the table rows just above and below that hold more numbers than this row all
     hold one in a column (their number boxes overlap) and this row holds none there, the row gets a "?"
-    cell in that column, which reads as no number. So does a short piece of text among a row's numbers ("一" read
+    cell in that column, which reads as no number (an empty cell, where the picture holds no ink there). So does a short piece of text among a row's numbers ("一" read
     for 1). Returns how many cells were marked."""
-    def numbers(line) -> list[tuple[float, float]]:
+    def numbers(line) -> list[tuple[float, float]]:  # the row's cells from its first number (empty ones too)
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
-        if at is None or not all(_numberish(c) for c in line.cells[at:]):
+        if at is None or not all(_numberish(c) or c == "" for c in line.cells[at:]):
             return []
         return line.spans[at:]
 
@@ -302,17 +414,23 @@ def _missing_cells(lines: list) -> int:
             if all(any(overlaps(span, s) for s in numbers(x)) for x in around[1:]):
                 at = next((i for i, s in enumerate(line.spans) if s[0] > span[0] and i >= len(line.cells) - len(mine)),
                           len(line.cells))
-                line.cells.insert(at, "?")
+                empty = ink is not None and not ink.inked(*span, line.top + 0.2 * line.size, line.top + 0.8 * line.size)
+                line.cells.insert(at, "" if empty else "?")
                 line.spans.insert(at, span)
                 line.words.insert(at, [])
                 mine = numbers(line)
-                marked += 1
+                marked += not empty
     return marked
 
 
 # ---- pages → images → raw OCR results (what the cache keeps) --------------------------------------------------
 
 def _pdf_pages(data: bytes, pictures: list) -> tuple[list[list], list[str]]:
+    return _ocr_pages([lambda p=p: _render(data, p) for p in pictures])
+
+
+def _render(data: bytes, picture):
+    """A picture of a PDF as OCR reads it: its page rendered at `_scale`, cut to its box if pasted."""
     import pypdfium2
 
     try:
@@ -320,16 +438,13 @@ def _pdf_pages(data: bytes, pictures: list) -> tuple[list[list], list[str]]:
     except pypdfium2.PdfiumError as e:
         raise ReadError(f"PDF 的页面无法渲染为图片以进行文字识别（{e}）") from None
     try:
-        def render(picture):
-            page = pdf[picture.page - 1]
-            if not picture.pasted:
-                return page.render(scale=_scale(picture), grayscale=True).to_pil()
-            width, height = page.get_size()  # points
-            x0, top, x1, bottom = picture.box  # crop: what to cut off left, bottom, right and top
-            crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
-            return page.render(scale=_scale(picture), crop=crop, grayscale=True).to_pil()
-
-        return _ocr_pages([lambda p=p: render(p) for p in pictures])
+        page = pdf[picture.page - 1]
+        if not picture.pasted:
+            return page.render(scale=_scale(picture), grayscale=True).to_pil()
+        width, height = page.get_size()  # points
+        x0, top, x1, bottom = picture.box  # crop: what to cut off left, bottom, right and top
+        crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
+        return page.render(scale=_scale(picture), crop=crop, grayscale=True).to_pil()
     finally:
         pdf.close()
 
@@ -342,33 +457,42 @@ def _scale(picture) -> float:
 
 
 def _image_pages(data: bytes) -> tuple[list[list], list[str]]:
-    from PIL import Image, UnidentifiedImageError
+    return _ocr_pages([lambda i=i: _frame(data, i) for i in range(_frames(data))])
 
-    try:
-        image = Image.open(io.BytesIO(data))
-        frames = getattr(image, "n_frames", 1)
-    except Image.DecompressionBombError:
-        raise ReadError("图片大于任何扫描页面可能的尺寸，未读取") from None
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise ReadError(f"不是可读取的图片（{e}）：文件可能不完整或已损坏") from None
 
-    def decode(frame):
-        width, height = frame.size
+def _frames(data: bytes) -> int:
+    from PIL import Image
+
+    with _opened(data) as image:
+        return getattr(image, "n_frames", 1)
+
+
+def _frame(data: bytes, index: int):
+    """Page `index` of an image file, grey, at most MAX_PIXELS (a larger one is refused or scaled down)."""
+    from PIL import Image
+
+    with _opened(data) as image:
+        image.seek(index)
+        width, height = image.size
         if width * height > MAX_DECODE_PIXELS:
             raise ReadError(f"图片为 {width}×{height} 像素，大于任何扫描页面可能的尺寸，未读取")
-        frame = frame.convert("L")
+        frame = image.convert("L")
         if width * height > MAX_PIXELS:
             scale = (MAX_PIXELS / (width * height)) ** 0.5
             frame = frame.resize((max(1, int(width * scale)), max(1, int(height * scale))), Image.LANCZOS)
         return frame
 
-    def page(index: int):
-        image.seek(index)
-        return decode(image)
+
+@contextlib.contextmanager
+def _opened(data: bytes):
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        return _ocr_pages([lambda i=i: page(i) for i in range(frames)])
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        with Image.open(io.BytesIO(data)) as image:
+            yield image
+    except Image.DecompressionBombError:
+        raise ReadError("图片大于任何扫描页面可能的尺寸，未读取") from None
+    except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ReadError(f"不是可读取的图片（{e}）：文件可能不完整或已损坏") from None
 
 
@@ -450,7 +574,7 @@ def _numberish(cell: str) -> bool:
 
 def _tokens(pages: list[list], numbers: list[int] | None = None) -> list[list[Token]]:
     """Raw pieces → tokens. A piece is split where its characters stand apart (at a space, or a gap wider
-    than half its height): detection boxes two neighbouring table cells as one piece ("37 0") when their
+    than half its height, a third between two digits): detection boxes two neighbouring table cells as one piece ("37 0") when their
     columns are close, and those are two numbers, never 370. Digits that end a piece of text and stand in a
     column of numbers, on a line that holds other numbers, are a cell of their own (a label and the first
     number boxed together: "…信息公开0")."""
@@ -465,7 +589,9 @@ def _tokens(pages: list[list], numbers: list[int] | None = None) -> list[list[To
                 if char[0].isspace():
                     parts.append([])
                     continue
-                if parts[-1] and char[2] - parts[-1][-1][3] > 0.5 * (bottom - top):
+                # Digits of one number stand closer than a third of the height; text may be spaced wider.
+                apart = 0.3 if char[0].isdigit() and parts[-1] and parts[-1][-1][0].isdigit() else 0.5
+                if parts[-1] and char[2] - parts[-1][-1][3] > apart * (bottom - top):
                     parts.append([])
                 parts[-1].append(char)
             words += [(part, top, bottom) for part in parts if part]
