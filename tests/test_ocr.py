@@ -177,8 +177,12 @@ def test_a_long_scan_reads_its_table_pages_first():
 
     table = Image.open(PAGE).convert("L")
     blank = Image.new("L", table.size, 255)
-    order = ocr._tables_first([blank] * 6 + [table] + [blank] * 3)
+    pages = [blank] * 6 + [table] + [blank] * 3
+    order = ocr._tables_first(pages)
     assert order[0] == 6 and sorted(order) == list(range(10))
+    # Finding them takes detection alone; the pages are then read in full (the engine keeps its last switches).
+    read, _ = ocr._ocr_pages([lambda page=page: page for page in pages])
+    assert any("本年新收" in piece[0] for piece in read[6])
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="printing the layout needs Debian's chromium")

@@ -513,7 +513,9 @@ def _ocr_pages(pages: list) -> tuple[list[list], list[str]]:
         picture = images[index]
         if _strokes(picture) < MIN_STROKES:  # a blank page, a frame or a stamp: the engine need not even load
             continue
-        result = _ocr()(np.asarray(picture.convert("RGB")), return_word_box=True, return_single_char_box=True)
+        # Every step named: the engine keeps the last call's switches (a detection-only call by _tables_first).
+        result = _ocr()(np.asarray(picture.convert("RGB")), use_det=True, use_cls=False, use_rec=True,
+                        return_word_box=True, return_single_char_box=True)
         pieces = []
         for box, text, score, chars in zip(result.boxes if result.boxes is not None else [], result.txts or (),
                                            result.scores or (), result.word_results or ()):
