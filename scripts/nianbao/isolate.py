@@ -3,7 +3,8 @@
 A library that hangs or crashes on a pathological file (a PDF whose content stream expands to millions of
 glyphs, say) holds up one worker, never the run: past its deadline the worker is killed, the call is
 reported as timed out, and a fresh worker takes the next input. Results come back in input order, so the
-output does not depend on which worker was fastest.
+output does not depend on which worker was fastest. A call that knows it has slow, bounded work ahead (OCR
+of a scan) may ask for more time (`more_time`), up to the item's ceiling.
 """
 
 from __future__ import annotations
@@ -35,7 +36,19 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+_CALLER: Connection | None = None  # in a worker: the connection to the parent that set the deadline
+
+
+def more_time(seconds: float) -> None:
+    """Ask for the current call's deadline to be `seconds` from now (never past the item's ceiling, never
+    earlier than it is). Does nothing outside a worker of run_isolated."""
+    if _CALLER is not None:
+        _CALLER.send(("time", seconds))
+
+
 def _serve(fn: Callable, conn: Connection, memory_mb: float) -> None:
+    global _CALLER
+    _CALLER = conn
     if memory_mb:
         _limit_memory(memory_mb)
     while True:
@@ -44,9 +57,9 @@ def _serve(fn: Callable, conn: Connection, memory_mb: float) -> None:
         except EOFError:
             return
         try:
-            conn.send((True, fn(item)))
+            conn.send(("done", fn(item)))
         except BaseException as e:  # noqa: BLE001  the caller decides what an exception means
-            conn.send((False, e))
+            conn.send(("raised", e))
 
 
 def _limit_memory(memory_mb: float) -> None:
@@ -70,7 +83,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.index = -1  # the input it works on, -1 when idle
-        self.deadline = 0.0
+        self.started = self.deadline = 0.0
 
     def stop(self) -> None:
         self.process.kill()
@@ -79,10 +92,11 @@ class _Worker:
 
 
 def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, timeout: float | Sequence[float],
-                 memory_mb: float = 0) -> Iterator[Any]:
+                 memory_mb: float = 0, ceiling: float = 0) -> Iterator[Any]:
     """Yield fn(item) for each item, in order; a Failure where the call timed out or its worker died.
-    timeout: seconds per call, or one number per item. Each worker may use memory_mb more memory than it
-    started with (0: no limit).
+    timeout: seconds per call, or one number per item; a call may ask for more (`more_time`), up to
+    `ceiling` seconds in all (0: no more than its timeout). Each worker may use memory_mb more memory than
+    it started with (0: no limit).
 
     An exception raised by fn is re-raised here, in the parent. fn must be a module-level function.
     """
@@ -103,26 +117,31 @@ def run_isolated(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int, time
                         _replace(workers, w, new_worker)
                         w = workers[i]
                     w.conn.send(items[next_item])
-                    w.index, w.deadline = next_item, time.monotonic() + timeouts[next_item]
+                    w.started = time.monotonic()
+                    w.index, w.deadline = next_item, w.started + timeouts[next_item]
                     next_item += 1
             busy = [w for w in workers if w.index >= 0]
             soonest = min(w.deadline for w in busy)
             for conn in wait([w.conn for w in busy], timeout=max(0.0, soonest - time.monotonic())):
                 w = next(w for w in busy if w.conn is conn)
                 try:
-                    ok, value = conn.recv()
+                    kind, value = conn.recv()
                 except EOFError:  # the worker died mid-call: a crash in C code, or the kernel's OOM killer
                     w.process.join()
                     results[w.index] = Failure(f"读取程序异常退出（工作进程退出码 {w.process.exitcode}）")
                     _replace(workers, w, new_worker)
                     continue
-                if not ok:
+                if kind == "time":
+                    limit = w.started + max(timeouts[w.index], ceiling)
+                    w.deadline = max(w.deadline, min(limit, time.monotonic() + value))
+                    continue
+                if kind == "raised":
                     raise value
                 results[w.index] = value
                 w.index = -1
             now = time.monotonic()
             for w in [w for w in workers if w.index >= 0 and w.deadline <= now]:
-                results[w.index] = Failure(f"读取此文件超过 {timeouts[w.index]:g} 秒，已放弃")
+                results[w.index] = Failure(f"读取此文件超过 {round(w.deadline - w.started, 1):g} 秒，已放弃")
                 _replace(workers, w, new_worker)
             while next_out in results:
                 yield results.pop(next_out)

@@ -76,7 +76,8 @@ class Limits:
 
     def seconds_for(self, size: int) -> float:
         """A file's time limit grows with its size, up to `seconds`: a PDF of a few KB whose forms draw
-        each other ten times over must not hold a worker for two minutes."""
+        each other ten times over must not hold a worker for two minutes. (OCR, which a scan's size says
+        nothing of, asks for its own bounded budget: readers/ocr.py.)"""
         return round(min(self.seconds, 10.0 + 20.0 * size / 1e6), 1)
 
 
@@ -281,7 +282,7 @@ def parse_corpus(
     else:
         results = run_isolated(_parse_task, [(str(files[i]), names[i], max_bytes) for i in todo],
                                jobs or default_jobs(), [limits.seconds_for(_size(files[i])) for i in todo],
-                               limits.memory_mb)
+                               limits.memory_mb, ceiling=limits.seconds)
     step = max(1, len(todo) // 20)
     try:
         for n, (i, result) in enumerate(zip(todo, results), 1):

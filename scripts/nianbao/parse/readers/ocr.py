@@ -39,7 +39,7 @@ from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
-from ... import paths
+from ... import isolate, paths
 from ..values import unread_text
 from . import Document, ReadError, Token, Unsupported, reader
 
@@ -506,12 +506,15 @@ def _ocr_pages(pages: list) -> tuple[list[list], list[str]]:
     unread = list(range(MAX_PAGES, len(pages)))
     start = time.monotonic()
     images = [image() for image in pages[:MAX_PAGES]]
+    inked = [_strokes(picture) >= MIN_STROKES for picture in images]
+    if any(inked):  # a scan's size says nothing of what reading it costs: the worker pool is told this budget
+        isolate.more_time(SECONDS + 20)
     for index in _tables_first(images):
         if time.monotonic() - start > SECONDS:
             unread.append(index)
             continue
         picture = images[index]
-        if _strokes(picture) < MIN_STROKES:  # a blank page, a frame or a stamp: the engine need not even load
+        if not inked[index]:  # a blank page, a frame or a stamp: the engine need not even load
             continue
         # Every step named: the engine keeps the last call's switches (a detection-only call by _tables_first).
         result = _ocr()(np.asarray(picture.convert("RGB")), use_det=True, use_cls=False, use_rec=True,
