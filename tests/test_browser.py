@@ -326,6 +326,11 @@ def assert_search_recall(page, base_url, reports_csv: Path):
         assert expected <= set(found), f"{term}: missed {sorted(expected - set(found))}"
         if term in names:
             assert names[term] in found[:3], f"{term}: its agency page is not among the first three: {found[:10]}"
+    # And only those: pages that merely share characters are no results; two terms find pages with both.
+    assert page.evaluate("term => window.nbSearch(term)", "行政复议并无此页的文字") == []
+    both = "行政复议 本机关不掌握"
+    found = {urlsplit(u).path[len(PREFIX):] for u in page.evaluate("term => window.nbSearch(term)", both)}
+    assert found == {path for path, text in texts.items() if all(t in text for t in both.split())} | (found - set(texts))
     return len(terms), len(texts)
 
 

@@ -62,3 +62,15 @@ def test_carry_chain_compares_with_last_years_carried_forward():
     found = carry_chain(this, last, 2022)
     assert [(f.check, f.col, f.expected, f.actual, f.severity) for f in found] == [("carry_chain", "total", "3", "1", "warning")]
     assert "2022" in found[0].message
+
+
+def test_a_total_column_left_blank_is_said_so_and_is_no_error():
+    # 攀枝花 2025's kind: the applicants printed, 总计 not filled in; the balance fails only through the blank.
+    cells = consistent()
+    for row in ("new_received", "granted", "total_handled"):
+        cells[("requests", row, "total")] = None
+    cells[("requests", "total_handled", "total")] = "3"
+    found = {f.key: f for f in run_checks(lookup(cells), ROWS)}
+    assert found["requests.balance.total"].severity == "warning"
+    assert "总计”单元格空白" in found["requests.balance.total"].message
+    assert found["requests.row_total.new_received"].severity == "warning"

@@ -1,12 +1,16 @@
 // The search page, over the index that Pagefind wrote into site/pagefind/ (publish/mkdocs_hooks.py).
-// The index holds Chinese one character a word, so a query's Chinese is searched as an exact phrase of its
-// characters: every page containing the text is found, and nothing that merely shares a character (沭阳
-// does not find 阳光). Pagefind gives exact matches no ranking, so they are put in the order of the same
-// words searched loosely (which weighs where the words stand and how long the page is). Results are shown
-// without the index's spaces between characters. Links are made under the site's base path (Pages).
+// The index holds Chinese one character a word, so each term of a query (terms are set apart by spaces) is
+// searched as an exact phrase of its characters, and a page is listed when it contains every term: every
+// page containing the text is found, and nothing that merely shares a character (沭阳 does not find 阳光,
+// 淮安市 nothing when no page says 淮安市). Punctuation is left out, as the index leaves it out. Pagefind
+// gives exact matches no ranking, so they are put in the order of the same words searched loosely (which
+// weighs where the words stand and how long the page is). Results are shown without the index's spaces
+// between characters. Links are made under the site's base path (Pages).
 (function () {
   var CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef";
-  var words = new RegExp("[" + CJK + "]|[^\\s" + CJK + "]+", "g");  // each CJK character; other runs whole
+  var IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  // Each Chinese character a word; runs of letters and digits whole; punctuation no word at all.
+  var words = new RegExp("[" + IDEOGRAPHS + "]|[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+", "g");
   // The spaces the index put on either side of each CJK character (perhaps with <mark> tags beside them).
   var gaps = new RegExp("([" + CJK + "]) ((?:</?mark>)*)(?=\\S)|(\\S) ((?:</?mark>)*)(?=[" + CJK + "])", "g");
   var PAGE = 10;
@@ -22,27 +26,25 @@
     return text;
   }
 
-  // Pagefind matches an exact phrase only when the whole query is quoted.
+  // Each term as Pagefind's exact phrase (it matches a phrase only when quoted), and all words loosely.
   function queries(term) {
-    var list = term.match(words) || [];
-    return { exact: list.length > 1 ? '"' + list.join(" ") + '"' : list.join(""), loose: list.join(" ") };
+    var phrases = term.split(/\s+/).map(function (t) { return t.match(words) || []; })
+      .filter(function (w) { return w.length; })
+      .map(function (w) { return w.length > 1 ? '"' + w.join(" ") + '"' : w[0]; });
+    return { phrases: phrases, loose: (term.match(words) || []).join(" ") };
   }
 
   async function search(term) {
     pagefind = pagefind || await import(base + "pagefind/pagefind.js");
     var q = queries(term);
-    if (!q.loose) return [];
-    var found = await Promise.all([pagefind.search(q.exact), pagefind.search(q.loose)]);
-    var exact = found[0].results, loose = found[1].results;
+    if (!q.phrases.length) return [];
+    var found = await Promise.all(q.phrases.concat([q.loose]).map(function (x) { return pagefind.search(x); }));
+    var loose = found.pop().results;
+    var each = found.map(function (f) { return new Set(f.results.map(function (r) { return r.id; })); });
     var rank = {};
     loose.forEach(function (r, i) { rank[r.id] = i; });
-    if (!exact.length) {  // e.g. words whose punctuation Pagefind splits differently: every word, anywhere
-      loose.exact = false;
-      return loose;
-    }
-    return exact.slice().sort(function (a, b) {
-      return (a.id in rank ? rank[a.id] : 1e9) - (b.id in rank ? rank[b.id] : 1e9);
-    });
+    return found[0].results.filter(function (r) { return each.every(function (ids) { return ids.has(r.id); }); })
+      .sort(function (a, b) { return (a.id in rank ? rank[a.id] : 1e9) - (b.id in rank ? rank[b.id] : 1e9); });
   }
   window.nbSearch = function (term) {  // result addresses in order: for the browser tests
     return search(term).then(function (results) {
@@ -90,9 +92,8 @@
     if (ticket !== latest) return;  // a later query has started
     results = found;
     shown = 0;
-    status.textContent = !found.length ? "没有页面包含“" + term + "”"
-      : found.exact === false ? "没有页面包含“" + term + "”原样的文字；找到 " + found.length + " 个页面含有其中的每个词"
-      : "找到 " + found.length + " 个页面包含“" + term + "”";
+    var said = term.split(/\s+/).filter(Boolean).map(function (t) { return "“" + t + "”"; }).join("和");
+    status.textContent = !found.length ? "没有页面包含" + said : "找到 " + found.length + " 个页面包含" + said;
     await showMore();
   }
   var timer;
