@@ -66,8 +66,12 @@ CHECK_NAMES = {
     "table_not_printed": "报告未印出行政复议、行政诉讼情况表",
     "table_unread": "表格的大部分单元格未能读出",
 }
+ARITHMETIC = ("balance", "outcomes_sum", "row_total", "appeals_total")
+# Those checks failed only through a 总计 left blank (severity "warning"): no proof of an arithmetic error.
+BLANK_TOTAL = "“总计”未填写时的不符（不一定是算术错误）"
 QUALITY_GROUPS = (
-    ("报告自身的算术不符", ("balance", "outcomes_sum", "row_total", "appeals_total")),
+    ("报告自身的算术不符", ARITHMETIC),
+    (BLANK_TOTAL, ()),
     ("正文与表格矛盾", ("text_vs_table",)),
     ("与上一年度报告的结转不衔接", ("carry_chain",)),
     ("解析时的提示", ("ambiguous_digits", "unreadable_bytes", "long_text", "unplaced_row", "duplicate_row",
@@ -495,7 +499,8 @@ def quality_groups(pages: list[ReportPage]) -> list[tuple[str, list[tuple[Report
         found: dict[str, list] = {}
         for finding in page.checks:
             if finding.check in group_of:
-                found.setdefault(group_of[finding.check], []).append(finding)
+                title = BLANK_TOTAL if finding.check in ARITHMETIC and finding.severity != "error" else group_of[finding.check]
+                found.setdefault(title, []).append(finding)
         for title, findings in found.items():
             groups[title].append((page, findings))
     return list(groups.items())
