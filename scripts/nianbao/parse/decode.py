@@ -156,6 +156,7 @@ def choose_jointly(
 
 
 def describe(readings_: Sequence[Reading], limit: int = 20) -> str:
-    shown = "、".join("/".join(r) for r in readings_[:limit])
+    """The readings, cells set apart by "/" and an empty one said "空" (never two slashes a reader must count)."""
+    shown = "、".join("/".join(c or "空" for c in r) for r in readings_[:limit])
     more = len(readings_) - limit
     return shown + (f" 等（另有 {more} 种）" if more > 0 else "")
