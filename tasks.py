@@ -156,6 +156,7 @@ def score_scans(layouts: int = 0):
     `layouts` labelled reports printed in layouts of our own, scanned too."""
     import json
     import shutil
+    from dataclasses import replace
 
     from nianbao.measure import flatten
     from nianbao.measure.evaluate import scan_summary, score_layout_scans, score_scans as run
@@ -173,7 +174,9 @@ def score_scans(layouts: int = 0):
             raise SystemExit("score --layouts prints reports with Debian's chromium (apt-get install chromium)")
         labs = [flatten.from_gold(p) for p in sorted(paths.GOLD.glob("*.json"))] if paths.GOLD.is_dir() else []
         labs = (labs + flatten.from_synthetic(max(0, layouts - len(labs))))[:layouts]
-        scores += score_layout_scans(labs, paths.CACHE / "scans" / "layouts", chromium, progress=show)
+        laid_out = score_layout_scans(labs, paths.CACHE / "scans" / "layouts", chromium, progress=show)
+        # per resolution and degradation over all layout families, then per family
+        scores += [replace(s, variant=f"{s.variant.rsplit(' ', 1)[0]} all layouts") for s in laid_out] + laid_out
     for line in scan_summary(scores):
         print(json.dumps(line, ensure_ascii=False))
 
