@@ -209,3 +209,10 @@ def test_a_sparse_scanned_table_puts_its_numbers_in_their_columns(tmp_path):
     # The empty cells are told from missed ones by the ink in the picture: the rows are read, not flagged.
     requests = [k for k in sparse if k[0] == "requests"]
     assert sum(report.value(*k) == sparse[k] for k in requests) >= 0.9 * len(requests)
+
+
+def test_a_digit_read_as_its_look_alike_or_with_a_rule_beside_it_is_a_reading_to_confirm():
+    # JPEG'd narrow columns: a zero read "o", "。" or with the table's rule glued on ("o|", "0]").
+    assert [ocr._glyph_reading(t) for t in ("o|", "0]", "。", "6|", "II")] == ["0", "0", "0", "6", "11"]
+    # Text, and a number read as printed, are none.
+    assert [ocr._glyph_reading(t) for t in ("其他", "1.属于", "123", "|", "一、")] == [None] * 5

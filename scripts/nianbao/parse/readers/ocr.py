@@ -140,7 +140,8 @@ def _picture_rows(tokens: list[Token], top: float, scale: float, image=None) -> 
     # taller than its line (a category printed down the side) must not start a line of its own.
     height = statistics.median([t.box[3] - t.box[1] for t in tokens]) if tokens else 0
     words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
-              "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t, "alone": _numberish(t.text)}
+              "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t,
+              "alone": _numberish(t.text) or _glyph_reading(t.text) is not None}  # each number a cell of its own
              for t in tokens]
     ink = _Ink(image()) if image is not None and tokens else None
     lines = _wrapped_labels(_rejoin_rows(_lines(words)), ink)
@@ -357,6 +358,16 @@ class _Ink:
         return box.size > 0 and bool((box.mean(axis=1) > 0.7).any())
 
 
+def _alone_in_a_column(line, i: int, lines: list) -> bool:
+    """Whether cell i of a line stands where numbers of three other lines stand, with no other cell of its
+    line there."""
+    span = line.spans[i]
+    column = [s for other in lines if other is not line for c, s in zip(other.cells, other.spans)
+              if _numberish(c) and _overlap(s, span) > 0]
+    neighbours = [s for k, s in enumerate(line.spans) if k != i and any(_overlap(s, c) > 0 for c in column)]
+    return len(column) >= 3 and not neighbours
+
+
 def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
     """A number detection missed would shift every later number of its row one column left: a wrong
     number in each. Where the table rows just above and below that hold more numbers than this row all
@@ -387,13 +398,15 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
     for line in lines:  # text among a row's numbers ("一" for 1, "。" for 0): no number, and said so
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), len(line.cells))
         last = max((i for i, cell in enumerate(line.cells) if _numberish(cell)), default=-1)
-        for i in range(at + 1, len(line.cells)):
+        for i in range(1, len(line.cells)):  # (the first cell may be a label's piece: "一" of 一、)
             cell = line.cells[i]
             # What the glyph looks like stays a reading without confidence, for the arithmetic to confirm.
-            read = "".join(_DIGIT_LOOKALIKES.get(c, "") for c in cell)
-            read = read if len(read) == len(cell) else ""
-            # After the row's last number only a digit's look-alike is a cell ("II" for 11): other text is a note.
-            if not _numberish(cell) and len(cell) <= 2 and (i < last or read):
+            read = _glyph_reading(cell) or ""
+            # After the row's last number only a digit's look-alike is a cell ("II" for 11, "o|" for 0); before
+            # its first, only one standing alone in a column of numbers ("I" beside "1" is one number, 11).
+            if i < at and not (read and _alone_in_a_column(line, i, lines)):
+                continue
+            if not _numberish(cell) and (read or (i < last and len(cell) <= 2)):
                 line.cells[i] = "?" * len(read) if read else "?"
                 line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
                                  for w in line.words[i][:1]]
@@ -570,7 +583,22 @@ def _tables_first(images: list) -> list[int]:
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 # Glyphs OCR reads for a digit in a table cell: a zero taken for a full stop or a letter, a one for 一.
-_DIGIT_LOOKALIKES = {"。": "0", "o": "0", "O": "0", "〇": "0", "○": "0", "一": "1", "l": "1", "I": "1", "|": "1"}
+_DIGIT_LOOKALIKES = {"。": "0", "o": "0", "O": "0", "〇": "0", "○": "0", "一": "1", "l": "1", "I": "1"}
+# A table's rule read as part of a number beside it ("6|", "0]"): no digit.
+_RULE_GLYPHS = set("|｜丨[]「」")
+
+
+def _glyph_reading(text: str) -> str | None:
+    """The digits a piece of OCR text may stand for when it is made of digits, their look-alikes and a
+    table's rules ("o|" → "0", "1]" → "1"); None for any other text, and for a plain number."""
+    kept = [c for c in text if c not in _RULE_GLYPHS and not c.isspace()]
+    if not kept or len(kept) > MAX_NUMBER_DIGITS or _NUMBER.match(text):
+        return None
+    read = "".join(c if c.isdigit() else _DIGIT_LOOKALIKES.get(c, "") for c in kept)
+    return read if len(read) == len(kept) and read.isascii() else None
+
+
+MAX_NUMBER_DIGITS = 7  # a request count or a decision count; longer look-alike runs are text
 
 
 def _numberish(cell: str) -> bool:
