@@ -328,6 +328,11 @@ def assert_search_recall(page, base_url, reports_csv: Path):
             assert names[term] in found[:3], f"{term}: its agency page is not among the first three: {found[:10]}"
     # And only those: pages that merely share characters are no results; two terms find pages with both.
     assert page.evaluate("term => window.nbSearch(term)", "行政复议并无此页的文字") == []
+    # Punctuation is no part of a search (Pagefind keeps no word for it): a term with brackets is found.
+    cited = "国办公开办函〔2019〕60号"
+    expected = {path for path, text in texts.items() if cited in text}
+    found = {urlsplit(u).path[len(PREFIX):] for u in page.evaluate("term => window.nbSearch(term)", cited)}
+    assert expected and expected <= found, sorted(expected - found)
     both = "行政复议 本机关不掌握"
     found = {urlsplit(u).path[len(PREFIX):] for u in page.evaluate("term => window.nbSearch(term)", both)}
     assert found == {path for path, text in texts.items() if all(t in text for t in both.split())} | (found - set(texts))

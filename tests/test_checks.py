@@ -72,5 +72,5 @@ def test_a_total_column_left_blank_is_said_so_and_is_no_error():
     cells[("requests", "total_handled", "total")] = "3"
     found = {f.key: f for f in run_checks(lookup(cells), ROWS)}
     assert found["requests.balance.total"].severity == "warning"
-    assert "总计”单元格空白" in found["requests.balance.total"].message
+    assert "有数字而“总计”空白" in found["requests.balance.total"].message
     assert found["requests.row_total.new_received"].severity == "warning"

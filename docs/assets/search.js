@@ -92,7 +92,11 @@
     if (ticket !== latest) return;  // a later query has started
     results = found;
     shown = 0;
-    var said = term.split(/\s+/).filter(Boolean).map(function (t) { return "“" + t + "”"; }).join("和");
+    // The terms as searched: their punctuation left out (the index leaves it out too), and said so.
+    var terms = term.split(/\s+/).map(function (t) { return t.replace(/[^\p{L}\p{N}]+/gu, " ").trim(); })
+      .filter(Boolean);
+    var said = terms.map(function (t) { return "“" + t + "”"; }).join("和")
+      + (/[^\p{L}\p{N}\s]/u.test(term) ? "（不计标点）" : "");
     status.textContent = !found.length ? "没有页面包含" + said : "找到 " + found.length + " 个页面包含" + said;
     await showMore();
   }

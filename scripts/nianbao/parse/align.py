@@ -908,8 +908,9 @@ def ambiguous(table: str, row: str, read: RowRead) -> Finding:
         how = f"可读作 {decode.describe(read.tried)}，但没有一种符合本行的合计"
     else:
         how = "无法对应到本行的各栏"
+    where = f"「{read.row.label}」" if read.row.label else TABLE_NAMES[table]  # the appeals table is one line
     return Finding("ambiguous_digits", "warning", table, row, actual=read.raw,
-                   message=f"此行数字印为“{read.raw}”，{how}；仅凭本报告无法确定，故留空")
+                   message=f"{where}的数字印为“{read.raw}”，{how}；仅凭本报告无法确定，故留空")
 
 
 APPEALS_LINE = schema.Row("appeals", "", schema.APPEAL_COLS * len(schema.APPEALS.rows), "")

@@ -106,8 +106,10 @@ def run_checks(value: Lookup, request_rows: tuple[str, ...], undecided=frozenset
             # where such a blank is in the sum, that may be why it fails. Said so, and a warning, not an error
             # of the report's arithmetic (the summary tables add up the applicants for such a row too).
             blanks = sum(_total_left_blank(c, value) for c in cells)
+            caveat = "报告可能未填写总计，不一定是算术错误"
             message = _message(eq, parts, whole, value) + (
-                f"（其中 {blanks} 个“总计”单元格空白，按 0 计；报告可能未填写总计，不一定是算术错误）" if blanks else "")
+                "" if not blanks else f"；{caveat}" if eq.check == "row_total"  # (its message says the total is blank)
+                else f"（其中 {blanks} 行有数字而“总计”空白，按 0 计；{caveat}）")
             findings.append(Finding(eq.check, "warning" if blanks else "error", eq.table, eq.row, eq.col,
                                     expected=_fmt(parts), actual=_fmt(whole), message=message))
     return findings

@@ -66,6 +66,11 @@ INDEX_LATER = "NIANBAO_INDEX_AFTER_BUILD"  # set by site.build_site, which index
 # Punctuation separates words the same way on both sides (Pagefind's own rules differ between them).
 CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 SEPARATE = CJK
+# Pagefind keeps a place in a phrase for punctuation but drops it from a query: 国办公开办函〔2019〕60号 was
+# found by no query. The index leaves punctuation out, so that a phrase is its words (search.js leaves it
+# out of the query too); the · that ends a block stays.
+_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+                          "!-/:-@\\[-`{-~\u2010-\u2027\u2030-\u205e]")
 # on either side of every such character (also at a text's ends: the next element's text may follow directly)
 _AROUND = re.compile(f"(?<=[{SEPARATE}])(?=\\S)|(?<=\\S)(?=[{SEPARATE}])|^(?=[{SEPARATE}])|(?<=[{SEPARATE}])$")
 _TEXT = re.compile(r">([^<]+)<")
@@ -80,7 +85,8 @@ _BLOCK_END = re.compile(r"</(td|th|li|p|h[1-6]|dt|dd|figcaption|caption)>")
 def spaced(html: str) -> str:
     """The page as Pagefind reads it: every CJK character of its text a word of its own, and a · at the end
     of every block."""
-    html = _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", unescape(m.group(1))), quote=False) + "<", html)
+    html = _TEXT.sub(lambda m: ">" + escape(_AROUND.sub(" ", _PUNCTUATION.sub(" ", unescape(m.group(1)))),
+                                            quote=False) + "<", html)
     return _BLOCK_END.sub(r" · </\1>", html)
 
 
