@@ -84,8 +84,7 @@ def _ocr():
 def read_image(path: Path, data: bytes) -> Document:
     raw, warnings = _cached(data, "image", lambda: _image_pages(data))
     pages = _tokens(raw)
-    laid_out = [_picture_rows(tokens, 0.0, 1.0, functools.cache(lambda i=i: _frame(data, i)))
-                for i, tokens in enumerate(pages)]
+    laid_out = [_picture_rows(tokens, 0.0, 1.0, lambda i=i: _frame(data, i)) for i, tokens in enumerate(pages)]
     return _document(path, path.suffix.lower().lstrip(".").replace("jpeg", "jpg").replace("tiff", "tif"),
                      [rows for rows, _ in laid_out], pages, sum(n for _, n in laid_out), warnings)
 
@@ -104,8 +103,7 @@ def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float
         [(top, cells, [[] for _ in cells]) for top, cells in rows] for rows in text_pages]
     missing = 0
     for picture, tokens in zip(pictures, read):
-        image = functools.cache(lambda p=picture: _render(data, p))
-        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture), image)
+        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture), lambda p=picture: _render(data, p))
         pages[picture.page - 1] = sorted(pages[picture.page - 1] + rows, key=lambda row: row[0])
         missing += marked
     return _document(path, "pdf", pages, read, missing, warnings)
@@ -143,7 +141,7 @@ def _picture_rows(tokens: list[Token], top: float, scale: float, image=None) -> 
               "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t,
               "alone": _numberish(t.text) or _glyph_reading(t.text) is not None}  # each number a cell of its own
              for t in tokens]
-    ink = _Ink(image()) if image is not None and tokens else None
+    ink = _Ink(image) if image is not None else None
     lines = _wrapped_labels(_rejoin_rows(_lines(words)), ink)
     missing = _requests_columns(lines, ink) + _missing_cells(lines, ink)
     return [(top + line_top / scale, cells, [[w["token"] for w in ws] for ws in cell_words])
@@ -268,8 +266,8 @@ def _requests_columns(lines: list, ink: _Ink | None = None) -> int:
     OCR boxes only what is printed: a row of five numbers says nothing, by itself, of which two cells are
     empty. The columns are where the table's numbers stand, over all its rows (the union of their boxes);
     found seven, each row's numbers go to theirs. A column a row holds no number in is an empty cell where
-    the picture has no ink there, and a cell OCR missed ("?") where it has; a number whose box spans two
-    columns is two cells boxed together, "?" in each. Returns how many cells OCR missed."""
+    the picture has no ink there, and a cell OCR missed ("?") where it has. A row with a box over two
+    columns, or two numbers in one, stays as read. Returns how many cells OCR missed."""
     # From its heading, or from the top of a page it runs on to (the columns say whether it does).
     start = next((n for n, line in enumerate(lines) if len(line.cells) == 1
                   and _REQUESTS_HEADING.search(line.cells[0]) and len(line.cells[0]) <= 30), -1)
@@ -287,23 +285,26 @@ def _requests_columns(lines: list, ink: _Ink | None = None) -> int:
             continue  # all its cells; or one number alone, which may be a piece of the row below or above
         placed: dict[int, int] = {}  # column → the row's cell in it
         for i in range(at, len(line.cells)):
-            hit = [k for k, c in enumerate(columns) if _overlap(c, line.spans[i]) > 0.3 * min(c[1] - c[0], line.spans[i][1] - line.spans[i][0])]
+            x0, x1 = line.spans[i]
+            hit = [k for k, c in enumerate(columns) if _overlap(c, (x0, x1)) > 0.3 * min(c[1] - c[0], x1 - x0)]
             if len(hit) != 1 or hit[0] in placed:
                 break  # a box over two columns, or two numbers in one: no column says where it goes
             placed[hit[0]] = i
         else:
             label_end = line.spans[at - 1][1] if at else 0
-            cells, spans, words = [], [], []
+            placed_cells = []  # (cell, span, words) in column order
             for k, column in enumerate(columns):
                 if k in placed:
                     i = placed[k]
-                    cells.append(line.cells[i]), spans.append(line.spans[i]), words.append(line.words[i])
+                    placed_cells.append((line.cells[i], line.spans[i], line.words[i]))
                 elif column[0] > label_end:
                     empty = ink is not None and not ink.inked(*column, line.top + 0.2 * line.size,
                                                               line.top + 0.8 * line.size)
-                    cells.append("" if empty else "?"), spans.append(column), words.append([])
+                    placed_cells.append(("" if empty else "?", column, []))
                     missed += not empty
-            line.cells[at:], line.spans[at:], line.words[at:] = cells, spans, words
+            line.cells[at:] = [c for c, _, _ in placed_cells]
+            line.spans[at:] = [s for _, s, _ in placed_cells]
+            line.words[at:] = [w for _, _, w in placed_cells]
     return missed
 
 
@@ -340,10 +341,14 @@ class _Ink:
     toner). Asked only where the layout is in doubt."""
 
     def __init__(self, image):
+        self.image = image  # a function giving the picture: rendered again only when a question is asked
+
+    @functools.cached_property
+    def dark(self):
         import numpy as np
 
-        pixels = np.asarray(image.convert("L"), dtype=np.int16)
-        self.dark = pixels < min(200, int(np.median(pixels)) - 60)
+        pixels = np.asarray(self.image().convert("L"), dtype=np.int16)
+        return pixels < min(200, int(np.median(pixels)) - 60)
 
     def _box(self, x0: float, x1: float, top: float, bottom: float):
         return self.dark[max(0, int(top)) : max(0, int(bottom)) + 1, max(0, int(x0)) : max(0, int(x1)) + 1]
