@@ -185,30 +185,41 @@ def test_a_long_scan_reads_its_table_pages_first():
     assert any("本年新收" in piece[0] for piece in read[6])
 
 
+# Layouts no corpus file has, printed by Chromium and scanned: the official figures, or (sparse) the same with
+# every zero printed as an empty cell, as many reports print them. Each family breaks OCR its own way:
+# - ruled, narrow columns at 100 dpi JPEG'd: a digit read with the rule beside it ("0|"), or two cells'
+#   numbers boxed as one across the rule between them ("5106" for 5 | 106);
+# - merged group cells (the official template), narrow columns under upright headings: detection misses
+#   lone zeros, which only recognition of the cell alone reads;
+# - a sparse ruled table: a column that holds no number on a page, placed by the rules;
+# - rules under rows only, blurred: a row's numbers at two heights beside a wrapping label;
+# - no rules at all: the label of the row under one printed empty is no continuation of its label.
+LAYOUTS = [("ruled", True, 100, "jpeg"), ("merged_groups", False, 100, "jpeg"), ("wrapped_labels", True, 150, ""),
+           ("rows_ruled", False, 100, "blur"), ("borderless", True, 150, "")]
+
+
 @pytest.mark.skipif(not shutil.which("chromium"), reason="printing the layout needs Debian's chromium")
-def test_a_sparse_scanned_table_puts_its_numbers_in_their_columns(tmp_path):
-    # Many reports print a zero as an empty cell: a row of a scan then holds fewer boxes than cells. The
-    # official figures with every zero blank, printed with rules under rows only, scanned at 150 dpi.
+@pytest.mark.parametrize("family,sparse,dpi,how", LAYOUTS)
+def test_scans_of_layouts_never_seen_have_no_wrong_cell(tmp_path, family, sparse, dpi, how):
     from nianbao.measure.flatten import Labelled
     from nianbao.measure.scans import image_only_pdf, print_pdfs, printed_html
 
-    sparse = {(t, r, c): None if want in (0, None) else str(want) for t, r, c, want in cells(EXPECTED)}
-    lab = Labelled("sparse", EXPECTED["template"], EXPECTED["year"], "示例县人民政府", sparse)
-    (pdf,) = print_pdfs([printed_html(lab, "rows_ruled", 0)], shutil.which("chromium"))
-    scan = tmp_path / "sparse.pdf"
-    scan.write_bytes(image_only_pdf(pdf, 150))
+    printed = {(t, r, c): None if want is None or (sparse and want == 0) else str(want)
+               for t, r, c, want in cells(EXPECTED)}
+    lab = Labelled("layout", EXPECTED["template"], EXPECTED["year"], "示例县人民政府", printed)
+    (pdf,) = print_pdfs([printed_html(lab, family, 0)], shutil.which("chromium"))
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(image_only_pdf(pdf, dpi, how))
     report = extract_report(read_document(scan))
-    wrong, blank = [], []
-    for (table, row, col), want in sparse.items():
+    wrong, right = [], 0
+    for (table, row, col), want in printed.items():
         got = report.value(table, row, col)
-        if got is None:
-            blank.append((table, row, col)) if want is not None else None
-        elif want is None or Decimal(got) != Decimal(want):
+        if got is not None and (want is None or Decimal(got) != Decimal(want)):
             wrong.append((table, row, col, want, got))
+        right += (got is None) == (want is None) and (got is None or Decimal(got) == Decimal(want))
     assert wrong == []
-    # The empty cells are told from missed ones by the ink in the picture: the rows are read, not flagged.
-    requests = [k for k in sparse if k[0] == "requests"]
-    assert sum(report.value(*k) == sparse[k] for k in requests) >= 0.9 * len(requests)
+    # Empty cells are told from missed ones by the ink in the picture: they are read as empty, not flagged.
+    assert right >= 0.97 * len(printed)
 
 
 def test_a_digit_read_as_its_look_alike_or_with_a_rule_beside_it_is_a_reading_to_confirm():
@@ -216,3 +227,34 @@ def test_a_digit_read_as_its_look_alike_or_with_a_rule_beside_it_is_a_reading_to
     assert [ocr._glyph_reading(t) for t in ("o|", "0]", "。", "6|", "II")] == ["0", "0", "0", "6", "11"]
     # Text, and a number read as printed, are none.
     assert [ocr._glyph_reading(t) for t in ("其他", "1.属于", "123", "|", "一、")] == [None] * 5
+
+
+def test_ink_no_box_covers_is_a_glyph_only_where_it_stands_in_its_line():
+    # A white page with a table's rule down through a line, a border ending inside the line, and a digit's
+    # stroke in it: only the stroke is ink a number may be read from.
+    from PIL import Image
+    import numpy as np
+
+    page = np.full((200, 300), 255, dtype=np.uint8)
+    page[:, 100:102] = 0  # a rule down the whole table
+    page[60:112, 200:202] = 0  # a border running on above the line and ending inside it
+    page[104:118, 150:153] = 0  # a digit "1", inside the line only
+    ink = ocr._Ink(lambda: Image.fromarray(page))
+    assert ink.rules_down(100, 120) == [(100, 101)]
+    assert ink.uncovered([], 0, 100, 20) == [(150, 152)]
+    assert ink.uncovered([(145, 160)], 0, 100, 20) == []  # a box covers it: read there already
+
+
+def test_a_digit_boxed_again_inside_its_number_is_no_cell_of_its_own():
+    number = ocr.Token("106", 0.99, (1036, 1020, 1073, 1046), 1)
+    again = ocr.Token("?", 0.61, (1062, 1021, 1070, 1045), 1, uncertain=True, read="6")
+    beside = ocr.Token("958", 0.99, (1086, 1020, 1119, 1046), 1)
+    assert ocr._without_nested([number, again, beside]) == [number, beside]
+
+
+def test_a_number_boxed_over_three_cells_is_cut_into_readings_where_the_cells_meet():
+    token = ocr.Token("0034", 0.99, (681, 10, 751, 30), 1)
+    words = [{"text": "0034", "token": token}]
+    pieces = ocr._split_at("0034", words, (681, 751), [695, 721])
+    assert [(text, w[0]["token"].read, w[0]["token"].uncertain) for text, _, w in pieces] == [
+        ("?", "0", True), ("?", "0", True), ("??", "34", True)]

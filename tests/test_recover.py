@@ -110,7 +110,25 @@ def test_a_solved_cell_lets_the_next_equation_solve_another():
     assert recover(cells) == {("granted", "research"): "2", ("granted", "total"): "18"}
 
 
-def test_a_zero_is_never_put_where_ocr_saw_no_number():
-    # The cell may be printed empty: the equations hold with a blank as with a zero.
+def test_a_zero_where_ocr_saw_no_number_takes_two_equations():
+    # The reader leaves a cell unread only where the picture has ink: printed, not empty. With nothing
+    # read, one equation is not enough (a lost number could break it); the row's and the column's are.
     cells = requests_table({"granted": [12, 3, "?", 0, 0, 1, 16]})
-    assert recover(cells) == {}
+    assert recover(cells) == {("granted", "research"): "0"}
+    alone = requests_table({"granted": [12, 3, "?", 0, 0, 1, 16]}, others_zero=False)
+    assert recover(alone) == {}
+
+
+def test_readings_no_equation_forces_alone_are_kept_when_every_equation_through_them_holds():
+    # A table of zeros JPEG'd: every zero of a row read "o" or "0|", so no equation has a single unknown.
+    # With every reading put in, the rows' and the columns' equations all hold: the readings stand.
+    zeros = requests_table({"granted": ["?0", "?0", 0, "?0", 0, "?0", 0], "total_handled": ["?0", "?0", 0, "?0", 0, "?0", 0]})
+    assert recover(zeros) == {("granted", c): "0" for c in ("natural_person", "commercial", "nonprofit", "other_org")} \
+        | {("total_handled", c): "0" for c in ("natural_person", "commercial", "nonprofit", "other_org")}
+    # A digit misread the same way twice in a row ("6 … 6" read "0 … 0") holds the row's equation, but
+    # not the column's: nothing is kept.
+    misread = requests_table({
+        "new_received": [6, 0, 0, 0, 0, 0, 6], "carried_over": [0, 0, 0, 0, 0, 0, 0],
+        "granted": ["?0", 0, 0, 0, 0, 0, "?0"], "total_handled": [6, 0, 0, 0, 0, 0, 6],
+    })
+    assert recover(misread) == {}

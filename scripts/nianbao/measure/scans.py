@@ -84,8 +84,9 @@ def printed_html(lab, family: str, seed: int) -> str:
         lines = []
         if table_id == "appeals":
             appeal_cols = [c.label for c in schema.APPEAL_COLS]
+            # The official template: the review's five headings stand over two header rows.
             lines.append("<tr>" + cell("行政复议", "th", ' colspan="5"') + cell("行政诉讼", "th", ' colspan="10"') + "</tr>")
-            lines.append("<tr>" + "".join(cell(h, "th") for h in appeal_cols)
+            lines.append("<tr>" + "".join(cell(h, "th", ' rowspan="2"') for h in appeal_cols)
                          + cell("未经复议直接起诉", "th", ' colspan="5"') + cell("复议后起诉", "th", ' colspan="5"') + "</tr>")
             lines.append("<tr>" + "".join(cell(h, "th") for h in appeal_cols * 2) + "</tr>")
             lines.append("<tr>" + "".join(cell(v) for v in rows[0].values) + "</tr>")

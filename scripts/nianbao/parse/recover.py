@@ -11,9 +11,10 @@ count is negative) gives zeros. A forced number is kept only where a wrong one i
   a trace) breaks only the equations through that cell, and a row's and a column's equations share no
   other cell.
 
-Equations that force different numbers on a cell, or a negative or fractional one, leave it unread; so does
-a zero forced where OCR saw no number (the cell may be printed empty, and a blank is not a zero). Nothing
-else is guessed: a cell two readings could fill stays blank, and the page says why.
+Equations that force different numbers on a cell, or a negative or fractional one, leave it unread. A cell
+OCR read nothing in is unread only where the picture has ink (readers/ocr.py): a blank holds the equations
+as a zero does, so the picture, not the arithmetic, tells a zero from a cell printed empty. Nothing else is
+guessed: a cell two readings could fill stays blank, and the page says why.
 """
 
 from __future__ import annotations
@@ -57,13 +58,15 @@ def recover_unread(cells: dict[Cell, Value], equations: list[Identity],
                 continue
             read = cells[cell].read.replace(",", "")
             text = format(number, "f")
-            if not read and number == 0:
-                continue  # where OCR saw no number, a zero cannot be told from a cell printed empty
             if text == read or by[cell] >= 2:
                 found[cell] = known[cell] = number
                 accepted = True
         if not accepted:
-            break
+            confirmed = _confirmed_readings(cells, equations, known, unknown - found.keys() - conflicted)
+            if not confirmed:
+                break
+            for cell, number in confirmed.items():
+                found[cell] = known[cell] = number
     filled = [cell for cell in cells if cell in found]  # in table order
     for cell in filled:
         text = format(found[cell], "f")
@@ -98,6 +101,29 @@ def cell_name(cell: Cell) -> str:
     row = next((r for r in rows if r.id == row_id), None)
     col = next((c for c in (row.cols if row else ()) if c.id == col_id), None)
     return f"{row.label if row else row_id}·{col.label if col else col_id}"
+
+
+def _confirmed_readings(cells: dict[Cell, Value], equations: list[Identity], known: dict[Cell, Decimal],
+                        unknown: set[Cell]) -> dict[Cell, Decimal]:
+    """The readings OCR was unsure of that the arithmetic confirms together, where no equation forces one
+    cell alone (a row of zeros read as "o" and "0|"): every equation through the cell whose unknown cells all
+    have readings holds with them, and two of them at least (a row's and a column's). A digit misread the
+    same way twice in a row ("6 … 6" read "0 … 0") still breaks the columns' equations."""
+    readings = {c: Decimal(cells[c].read.replace(",", "")) for c in unknown
+                if cells[c].read.replace(",", "").isdigit()}
+    holds: dict[Cell, int] = defaultdict(int)
+    fails: set[Cell] = set()
+    for eq in equations:
+        cells_in = [c for c in eq.parts + eq.whole if c in unknown]
+        if not cells_in or any(c not in readings for c in cells_in):
+            continue
+        value = lambda c: readings[c] if c in readings else known.get(c, Decimal(0))
+        ok = sum(map(value, eq.parts), Decimal(0)) == sum(map(value, eq.whole), Decimal(0))
+        for c in cells_in:
+            holds[c] += ok
+            if not ok:
+                fails.add(c)
+    return {c: readings[c] for c, n in holds.items() if n >= 2 and c not in fails}
 
 
 def _forced(eq: Identity, known: dict[Cell, Decimal], unknown: set[Cell]) -> dict[Cell, Decimal]:

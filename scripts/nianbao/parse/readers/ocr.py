@@ -13,7 +13,9 @@ confidence, box) in `Document.tokens`.
 A number with a digit read with too little confidence is never taken as printed: every digit of it becomes
 "?" in its cell ("??" for 34: a digit left would still be read as a number), `Token.read` keeps what OCR
 read, and `Document.warnings` names it. So does a cell detection missed (found from the columns of the rows
-around it), lest the rest of its row shift one column. What OCR reads with confidence stays as read, even
+around it, or from the table's rules), lest the rest of its row shift one column. Detection misses what
+recognition reads: such cells, and ink in a table row no box covers, are read again cut out of the picture
+alone (`_read_unread`, `_numbers_detection_missed`). What OCR reads with confidence stays as read, even
 where the report's own arithmetic then fails. Choosing among the readings of an uncertain digit by the
 template's arithmetic is extraction's job, not a reader's.
 
@@ -49,6 +51,7 @@ MAX_PIXELS = 2_600_000  # per page image (A4 at 150 dpi is 2.2 Mpx); larger page
 MAX_DECODE_PIXELS = 60_000_000  # an image file's page larger than this is not decoded at all
 SECONDS = 80.0  # OCR budget per file: the worker pool gives a file 120 s in all
 CERTAIN = 0.96  # a digit read with a lower confidence is uncertain (0.9 let "31" for 34 at 0.955 through)
+CONFIRMED = 0.99  # an uncertain number read the same again, alone in its cell, with this confidence is sure
 # The recogniser pads every piece to at least this width. Its default, 320, costs 1.5× on tables of short
 # numbers; 64 made lone zeros uncertain (confidence down to 0.67 from 0.99); 160 keeps them above 0.97.
 REC_MIN_WIDTH = 160
@@ -84,7 +87,8 @@ def _ocr():
 def read_image(path: Path, data: bytes) -> Document:
     raw, warnings = _cached(data, "image", lambda: _image_pages(data))
     pages = _tokens(raw)
-    laid_out = [_picture_rows(tokens, 0.0, 1.0, lambda i=i: _frame(data, i)) for i, tokens in enumerate(pages)]
+    carried: list = []
+    laid_out = [_picture_rows(tokens, 0.0, 1.0, lambda i=i: _frame(data, i), carried) for i, tokens in enumerate(pages)]
     return _document(path, path.suffix.lower().lstrip(".").replace("jpeg", "jpg").replace("tiff", "tif"),
                      [rows for rows, _ in laid_out], pages, sum(n for _, n in laid_out), warnings)
 
@@ -102,8 +106,10 @@ def read_pdf_pictures(path: Path, data: bytes, text_pages: list[list[tuple[float
     pages: list[list[tuple[float, list[str], list[list[Token]]]]] = [
         [(top, cells, [[] for _ in cells]) for top, cells in rows] for rows in text_pages]
     missing = 0
+    carried: list = []
     for picture, tokens in zip(pictures, read):
-        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture), lambda p=picture: _render(data, p))
+        rows, marked = _picture_rows(tokens, picture.box[1], _scale(picture), lambda p=picture: _render(data, p),
+                                     carried)
         pages[picture.page - 1] = sorted(pages[picture.page - 1] + rows, key=lambda row: row[0])
         missing += marked
     return _document(path, "pdf", pages, read, missing, warnings)
@@ -128,14 +134,17 @@ def _document(path: Path, fmt: str, pages: list[list[tuple[float, list[str], lis
     return Document(path, fmt, rows, read_by="ocr", tokens=tokens, warnings=warnings)
 
 
-def _picture_rows(tokens: list[Token], top: float, scale: float, image=None) -> tuple[list, int]:
+def _picture_rows(tokens: list[Token], top: float, scale: float, image=None,
+                  carried: list | None = None) -> tuple[list, int]:
     """One picture's tokens laid out as rows of cells, each with where it stands on its page (`top` + pixels
     / `scale`: points on a PDF page); and how many cells OCR read nothing in. `image()` gives the picture
-    OCR read, to look for ink where a cell holds no number."""
+    OCR read, to look for ink where a cell holds no number; `carried` holds the requests table's columns
+    from the pictures before (see _requests_columns)."""
     from .pdf import _lines, _paragraphs
 
     # Lines are found by the boxes' middles, every box taken as tall as a typical line: a piece boxed
     # taller than its line (a category printed down the side) must not start a line of its own.
+    tokens = _without_nested(tokens)
     height = statistics.median([t.box[3] - t.box[1] for t in tokens]) if tokens else 0
     words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
               "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t,
@@ -143,9 +152,33 @@ def _picture_rows(tokens: list[Token], top: float, scale: float, image=None) -> 
              for t in tokens]
     ink = _Ink(image) if image is not None else None
     lines = _wrapped_labels(_rejoin_rows(_lines(words)), ink)
-    missing = _requests_columns(lines, ink) + _missing_cells(lines, ink)
+    if ink is not None:
+        _numbers_detection_missed(lines, ink)
+    _requests_columns(lines, ink, carried if carried is not None else [])
+    _missing_cells(lines, ink)
+    if ink is not None:
+        _read_unread(lines, ink)
+    missing = sum(1 for line in lines for cell, words in zip(line.cells, line.words) if cell == "?" and not words)
     return [(top + line_top / scale, cells, [[w["token"] for w in ws] for ws in cell_words])
             for line_top, cells, cell_words in _paragraphs(lines)], missing
+
+
+def _without_nested(tokens: list[Token]) -> list[Token]:
+    """Detection sometimes boxes a digit of a number a second time ("6" inside "106"): a token that stands
+    inside a longer one (four fifths of its width, half its height) is that one's piece, not a cell."""
+    by_x = sorted(tokens, key=lambda t: t.box[0])
+    inside = set()
+    for n, small in enumerate(by_x):
+        x0, top, x1, bottom = small.box
+        for big in by_x:
+            if big.box[0] > x0:
+                break
+            if (big is not small and len(big.text) > len(small.text)
+                    and min(x1, big.box[2]) - max(x0, big.box[0]) >= 0.8 * (x1 - x0)
+                    and min(bottom, big.box[3]) - max(top, big.box[1]) >= 0.5 * (bottom - top)):
+                inside.add(id(small))
+                break
+    return [t for t in tokens if id(t) not in inside]
 
 
 def _rejoin_rows(lines: list) -> list:
@@ -156,7 +189,7 @@ def _rejoin_rows(lines: list) -> list:
     out: list = []
     for line in lines:
         above = out[-1] if out else None
-        numbers = [i for i, cell in enumerate(line.cells) if _numberish(cell)]
+        numbers = [i for i, cell in enumerate(line.cells) if _numberish(cell) or _glyph_reading(cell)]
         if (above and numbers and above.number_spans() and numbers == list(range(numbers[0], len(line.cells)))
                 and line.top - above.top <= 1.5 * above.size
                 and not any(a0 < b1 and b0 < a1 for a0, a1 in (line.spans[i] for i in numbers)
@@ -183,10 +216,20 @@ def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
 
     def numbers_at(line) -> int | None:
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
-        return at if at is not None and all(_numberish(c) for c in line.cells[at:]) else None
+        # (after the first number, a digit's look-alike is a cell too: "o" for 0)
+        return (at if at is not None and all(_numberish(c) or _glyph_reading(c) for c in line.cells[at:])
+                else None)
+
+    # A label's next line stands closer than the table's rows do to each other: in a table without rules,
+    # the label of the row below a row printed empty is no continuation ("行政处罚" over "行政强制").
+    tops = [line.top for line in lines if numbers_at(line) is not None]
+    steps = sorted(b - a for a, b in zip(tops, tops[1:]) if b > a)
+    pitch = steps[len(steps) // 4] if len(steps) >= 3 else None  # (rows apart, not tables or headings)
 
     def near(upper, lower) -> bool:
         if not 0 < lower.top - upper.top <= 1.6 * max(upper.size, lower.size):
+            return False
+        if pitch is not None and lower.top - upper.top >= 0.75 * pitch:
             return False
         if ink is None or not upper.spans or not lower.spans:
             return True
@@ -257,17 +300,19 @@ def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
 
 
 REQUEST_COLUMNS = 7  # the requests table's cells a row: six kinds of applicant and the total
+APPEAL_COLUMNS = 15  # the appeals table's row: reconsideration, and suits direct and after it, five each
 _REQUESTS_HEADING = re.compile(r"收到和处理政府信息公开申请|申请情况")
 _APPEALS_HEADING = re.compile(r"行政复议|行政诉讼")
 
 
-def _requests_columns(lines: list, ink: _Ink | None = None) -> int:
-    """The requests table's rows put in its seven columns. Many reports print a zero as an empty cell, and
-    OCR boxes only what is printed: a row of five numbers says nothing, by itself, of which two cells are
-    empty. The columns are where the table's numbers stand, over all its rows (the union of their boxes);
-    found seven, each row's numbers go to theirs. A column a row holds no number in is an empty cell where
-    the picture has no ink there, and a cell OCR missed ("?") where it has. A row with a box over two
-    columns, or two numbers in one, stays as read. Returns how many cells OCR missed."""
+def _requests_columns(lines: list, ink: _Ink | None, carried: list) -> None:
+    """The requests table's rows put in their seven columns, and the appeals table's row in its fifteen.
+    Many reports print a zero as an empty cell, and OCR boxes only what is printed: a row of five numbers
+    says nothing, by itself, of which two cells are empty. A ruled row's cells are between its rules;
+    otherwise the requests columns are where the table's numbers stand, over all its rows on the page (the
+    union of their boxes), and where a column holds no number on the page, those of the page before
+    (`carried`). See _in_columns. A row with a box over columns no cut explains, or two numbers in one,
+    stays as read."""
     # From its heading, or from the top of a page it runs on to (the columns say whether it does).
     start = next((n for n, line in enumerate(lines) if len(line.cells) == 1
                   and _REQUESTS_HEADING.search(line.cells[0]) and len(line.cells[0]) <= 30), -1)
@@ -276,44 +321,226 @@ def _requests_columns(lines: list, ink: _Ink | None = None) -> int:
     rows = [(line, _trailing_numbers(line)) for line in lines[start + 1 : end]]
     rows = [(line, at) for line, at in rows if at is not None]
     spans = [line.spans[i] for line, at in rows for i in range(at, len(line.cells))]
-    columns = _columns([s for s in spans if not _spans_two(s, rows)])
-    if len(columns) != REQUEST_COLUMNS:
-        return 0  # the columns are not clear (or the table prints a subtotal column): the rows stay as read
-    missed = 0
+    page_columns = _columns([s for s in spans if not _spans_two(s, rows)])
+    # A page of the table where a column holds no number takes the columns of the page before, where each
+    # of its own stands in one of them (moved as far as its own stand from them: a scan's pages shift).
+    if len(page_columns) == REQUEST_COLUMNS:
+        carried[:] = page_columns
+    elif carried and page_columns:
+        matched = [[k for k, c in enumerate(carried) if _overlap(c, own) > 0] for own in page_columns]
+        if all(len(m) == 1 for m in matched) and len({m[0] for m in matched}) == len(matched):
+            shift = statistics.median((own[0] + own[1] - carried[m[0]][0] - carried[m[0]][1]) / 2
+                                      for own, m in zip(page_columns, matched))
+            page_columns = [(a + shift, b + shift) for a, b in carried]
     for line, at in rows:
-        if len(line.cells) - at in (1, REQUEST_COLUMNS):
-            continue  # all its cells; or one number alone, which may be a piece of the row below or above
-        placed: dict[int, int] = {}  # column → the row's cell in it
-        for i in range(at, len(line.cells)):
-            x0, x1 = line.spans[i]
-            hit = [k for k, c in enumerate(columns) if _overlap(c, (x0, x1)) > 0.3 * min(c[1] - c[0], x1 - x0)]
-            if len(hit) != 1 or hit[0] in placed:
-                break  # a box over two columns, or two numbers in one: no column says where it goes
-            placed[hit[0]] = i
+        # A ruled table's rules say where the row's cells are, whatever its numbers; else the page's numbers
+        # do, when they stand in seven columns (not when the table prints a subtotal column).
+        ruled = _ruled_cells(line, at, ink, REQUEST_COLUMNS)
+        columns = ruled or (page_columns if len(page_columns) == REQUEST_COLUMNS else None)
+        if len(line.cells) - at == 1 and (at == 0 or ruled is None):
+            continue  # one number alone may be a piece of the row below or above
+        _in_columns(line, at, columns, REQUEST_COLUMNS, ink)
+    # The appeals table's row of fifteen: placed by its rules, when ruled.
+    for line in lines[end + 1 :]:
+        at = _trailing_numbers(line)
+        if at is not None:
+            _in_columns(line, at, _ruled_cells(line, at, ink, APPEAL_COLUMNS), APPEAL_COLUMNS, ink)
+            break
+
+
+def _in_columns(line, at: int, columns: list | None, count: int, ink: _Ink | None) -> None:
+    """A row's `count` cells from its numbers (from `at`) placed in their columns: a column no number stands
+    in is an empty cell where the picture has no ink there, and a cell OCR missed ("?") where it has; a
+    digit's look-alike is a reading. A row that holds all its cells needs no columns."""
+    if len(line.cells) - at == count:
+        placed = {k: _reading(line.cells[i], line.spans[i], line.words[i])
+                  for k, i in enumerate(range(at, len(line.cells)))}
+    elif columns is None or (placed := _placed(line, at, columns, ink)) is None:
+        return
+    label_end = line.spans[at - 1][1] if at else 0
+    cells = []  # (cell, span, words) in column order
+    for k in range(count):
+        if k in placed:
+            cell = placed[k]
+        elif columns[k][0] > label_end:
+            empty = ink is not None and not ink.inked(*columns[k], line.top + 0.2 * line.size,
+                                                      line.top + 0.8 * line.size)
+            cell = ("" if empty else "?", columns[k], [])
         else:
-            label_end = line.spans[at - 1][1] if at else 0
-            placed_cells = []  # (cell, span, words) in column order
-            for k, column in enumerate(columns):
-                if k in placed:
-                    i = placed[k]
-                    placed_cells.append((line.cells[i], line.spans[i], line.words[i]))
-                elif column[0] > label_end:
-                    empty = ink is not None and not ink.inked(*column, line.top + 0.2 * line.size,
-                                                              line.top + 0.8 * line.size)
-                    placed_cells.append(("" if empty else "?", column, []))
-                    missed += not empty
-            line.cells[at:] = [c for c, _, _ in placed_cells]
-            line.spans[at:] = [s for _, s, _ in placed_cells]
-            line.words[at:] = [w for _, _, w in placed_cells]
-    return missed
+            continue
+        cells.append(cell)
+    line.cells[at:], line.spans[at:], line.words[at:] = ([c[n] for c in cells] for n in range(3))
+
+
+def _placed(line, at: int, columns: list, ink: _Ink | None) -> dict[int, tuple] | None:
+    """The row's numbers by the column each stands in (None where a box covers two numbers' columns in a
+    way no cut explains, or two numbers stand in one). A box reaching a quarter of a character into the
+    next column, with ink there, covers both ("5106" read over 5 | 106, the rule between them lost)."""
+    def covers(column, span) -> bool:
+        over = _overlap(column, span)
+        return over > 0.3 * min(column[1] - column[0], span[1] - span[0]) or (
+            over > 0.25 * line.size and ink is not None
+            and ink.inked(max(column[0], span[0]), min(column[1], span[1]), line.top + 0.2 * line.size,
+                          line.top + 0.8 * line.size))
+
+    placed: dict[int, tuple[str, tuple[float, float], list]] = {}  # column → (cell, span, words)
+    for i in range(at, len(line.cells)):
+        x0, x1 = line.spans[i]
+        hit = [k for k, c in enumerate(columns) if covers(c, (x0, x1))]
+        if len(hit) > 1 and hit == list(range(hit[0], hit[-1] + 1)) and not placed.keys() & set(hit):
+            cuts = [(columns[k][1] + columns[k + 1][0]) / 2 for k in hit[:-1]]
+            pieces = _split_at(line.cells[i], line.words[i], (x0, x1), cuts)
+            if pieces:
+                placed.update(zip(hit, pieces))
+                continue
+        if len(hit) != 1 or hit[0] in placed:
+            return None
+        placed[hit[0]] = _reading(line.cells[i], line.spans[i], line.words[i])
+    return placed
+
+
+def _numbers_detection_missed(lines: list, ink: _Ink) -> None:
+    """Detection misses a lone short number in a table row (a "0" in a narrow column, at 100 dpi), and a
+    row of fifteen numbers can lose a third of them. Ink in a row of numbers that no box covers, as tall as
+    a digit, is cut out and recognised alone; a number read there joins the row in its place (with
+    confidence, as printed; without, as a reading for the arithmetic). Anything else read there is left."""
+    for line in lines:
+        at = _trailing_numbers(line)
+        if at is None:
+            continue
+        start = line.spans[at - 1][1] + line.size / 2 if at else 0.0
+        # Every box over the row's band covers its ink: a number of the line above or below reaching into
+        # it is that line's, read there already.
+        others = _boxes(lines, but=line)
+        spans = [(b[0], b[2]) for b in others if b[1] < line.top + 0.9 * line.size and b[3] > line.top + 0.1 * line.size]
+        for x0, x1 in ink.uncovered(spans + line.spans[at:], start, line.top, line.size):
+            cell = _read_again("?", [], (x0 - line.size / 3, x1 + line.size / 3), line, ink, others)
+            if cell[0] == "?" or not cell[2]:
+                continue
+            k = next((i for i in range(at, len(line.cells)) if line.spans[i][0] > x0), len(line.cells))
+            line.cells.insert(k, cell[0])
+            line.spans.insert(k, (x0, x1))
+            line.words.insert(k, cell[2])
+
+
+def _boxes(lines: list, but) -> list[tuple[int, int, int, int]]:
+    """The boxes of every token on the lines but one."""
+    return [w["token"].box for line in lines if line is not but for words in line.words for w in words]
+
+
+def _read_unread(lines: list, ink: _Ink) -> None:
+    """Every number cell OCR was unsure of, or read nothing in where the picture has ink, read once more:
+    cut out of the picture alone, between its rules (or short of the cells beside it), the rules whited
+    out. Detection misses a lone digit in a narrow column and boxes a digit with the rule beside it ("0|");
+    recognition of the cell alone reads it. A number read with confidence is taken as printed; one read
+    without stays a reading for the arithmetic to confirm, where OCR had none."""
+    for line in lines:
+        unread = [i for i, cell in enumerate(line.cells) if unread_text(cell)]
+        if not unread:
+            continue
+        spaces = ink.spaces_between_rules(line.top, line.top + line.size)
+        middles = [(a + b) / 2 for a, b in line.spans]
+        for i in unread:
+            x0, x1 = line.spans[i]
+            space = next(((a, b) for a, b in spaces if a <= middles[i] <= b), None)
+            if space and not any(space[0] <= m <= space[1] for m in middles[:i] + middles[i + 1:]):
+                span = space
+            else:
+                before = line.spans[i - 1][1] if i else x0 - line.size
+                after = line.spans[i + 1][0] if i + 1 < len(line.spans) else x1 + line.size
+                span = (max(x0 - line.size / 2, (before + x0) / 2), min(x1 + line.size / 2, (x1 + after) / 2))
+            line.cells[i], _, line.words[i] = _read_again(line.cells[i], line.words[i], span, line, ink,
+                                                          _boxes(lines, but=line))
+
+
+def _read_again(text: str, words: list, span: tuple[float, float], line, ink: _Ink, others: list) -> tuple:
+    """Cell `span` of a line read alone (see _read_unread). Not where the cut would take in a piece of text
+    of another line (`others`: their boxes): a row whose numbers stand at two heights would be read twice."""
+    top, bottom = line.top - 0.2 * line.size, line.top + 1.2 * line.size
+    if any(_overlap(span, (b[0], b[2])) > 0.3 * (b[2] - b[0]) and _overlap((top, bottom), (b[1], b[3])) > 0.3 * (b[3] - b[1])
+           for b in others):
+        return text, span, words
+    got = ink.read(*span, top, bottom)
+    if got is None or not _NUMBER.match(got[0]) or len(got[0]) > MAX_NUMBER_DIGITS:
+        return text, span, words
+    number, confidence = got
+    like = words[0]["token"] if words else next((w["token"] for ws in line.words for w in ws), None)
+    if like is None:
+        return text, span, words
+    first = like.read if words else ""
+    box = (int(span[0]), int(line.top), int(span[1]), int(line.top + line.size))
+    if words and unread_text(words[0]["text"]):
+        # The recogniser was unsure of these very digits: the cell alone read the same is taken only when
+        # read with near certainty ("31" for a blurred 34 read again at 0.961), and read otherwise makes two
+        # readings, which is none.
+        if number != first:
+            token = replace(like, read="")
+        elif confidence >= CONFIRMED:
+            token = Token(number, round(confidence, 4), box, like.page)
+        else:
+            return text, span, words
+    elif confidence >= CERTAIN:  # nothing was read here, or a look-alike or a rule beside a digit was
+        token = Token(number, round(confidence, 4), box, like.page)
+    elif not first:
+        token = Token("?" * len(number), round(confidence, 4), box, like.page, uncertain=True, read=number)
+    else:
+        return text, span, words
+    return token.text, span, [{"text": token.text, "x0": span[0], "x1": span[1], "token": token}]
+
+
+def _split_at(cell: str, words: list, span: tuple[float, float], cuts: list[float]) -> list | None:
+    """A number boxed over neighbouring cells ("034" over 0 | 34: narrow columns), cut where the cells meet,
+    as readings without confidence: the digits shared out by the box's width. The arithmetic must confirm
+    them, or they stay blank."""
+    if not words:
+        return None
+    read = words[0]["token"].read  # what OCR read, unsure of a digit
+    # ("0o": two zeros, one read for a letter)
+    digits = cell if cell.isdigit() else read if unread_text(cell) else _glyph_reading(cell) or ""
+    if len(digits) <= len(cuts) or not digits.isdigit():
+        return None
+    at = [min(len(digits) - len(cuts) + n, max(n + 1, round(len(digits) * (x - span[0]) / (span[1] - span[0]))))
+          for n, x in enumerate(cuts)]
+    if at != sorted(set(at)):
+        return None
+    ends = [0, *at, len(digits)]
+    edges = [span[0], *cuts, span[1]]
+    return [_reading(digits[a:b], (edges[n], edges[n + 1]), words[:1], uncertain=True)
+            for n, (a, b) in enumerate(zip(ends, ends[1:]))]
+
+
+def _reading(cell: str, span: tuple[float, float], words: list, uncertain: bool = False) -> tuple:
+    """A number cell as placed: a digit's look-alike ("o", "0|") and a number read by cutting a box are
+    readings the arithmetic must confirm ("?" for each digit); a number read with confidence stays."""
+    read = cell if uncertain else _glyph_reading(cell)
+    if not read:
+        return cell, span, words
+    text = "?" * len(read)
+    return text, span, [{**w, "token": replace(w["token"], text=text, uncertain=True, read=read)} for w in words[:1]]
+
+
+def _ruled_cells(line, at: int, ink: _Ink | None, count: int) -> list[tuple[float, float]] | None:
+    """The `count` cells of a table row between the rules drawn down through it, when the table is ruled:
+    the last spaces between rules, right of the row's label and holding every number of the row."""
+    if ink is None:
+        return None
+    spaces = ink.spaces_between_rules(line.top, line.top + line.size)
+    cells = [(a, b) for a, b in spaces if b - a > 0.5 * line.size][-count:]
+    label_end = line.spans[at - 1][1] if at else 0.0
+    if len(cells) < count or cells[0][0] < label_end:
+        return None
+    # (A number's box may reach over the rule it is printed against.)
+    inside = lambda span: any(a <= (span[0] + span[1]) / 2 <= b for a, b in cells)
+    return cells if all(inside(line.spans[i]) for i in range(at, len(line.cells))) else None
 
 
 def _trailing_numbers(line) -> int | None:
-    """Where the numbers at the end of a line start (None: the line ends in text)."""
+    """Where the numbers at the end of a line start, a digit's look-alikes among them (None: the line ends in
+    text)."""
     at = len(line.cells)
-    while at > 0 and _numberish(line.cells[at - 1]):
+    while at > 0 and (_numberish(line.cells[at - 1]) or _glyph_reading(line.cells[at - 1])):
         at -= 1
-    return at if at < len(line.cells) else None
+    return at if at < len(line.cells) and any(_numberish(c) for c in line.cells[at:]) else None
 
 
 def _overlap(a, b) -> float:
@@ -344,11 +571,39 @@ class _Ink:
         self.image = image  # a function giving the picture: rendered again only when a question is asked
 
     @functools.cached_property
+    def grey(self):
+        import numpy as np
+
+        return np.asarray(self.image().convert("L"))
+
+    @functools.cached_property
     def dark(self):
         import numpy as np
 
-        pixels = np.asarray(self.image().convert("L"), dtype=np.int16)
-        return pixels < min(200, int(np.median(pixels)) - 60)
+        return self.grey < min(200, int(np.median(self.grey)) - 60)
+
+    def read(self, x0: float, x1: float, top: float, bottom: float) -> tuple[str, float] | None:
+        """What the recogniser reads in one cell cut out of the picture, the table's rules whited out (a rule
+        beside a digit reads as 1 or |): (text, confidence). Detection misses a lone digit in a narrow
+        column, and boxes neighbouring cells as one; recognition alone reads the cell."""
+        import numpy as np
+
+        box = (slice(max(0, int(top)), max(0, int(bottom)) + 1), slice(max(0, int(x0)), max(0, int(x1)) + 1))
+        grey, dark = self.grey[box].copy(), self.dark[box]
+        if grey.size == 0:
+            return None
+        # (with the pixel either side of a rule: a rule drawn between pixels greys them both)
+        for axis, rule in ((0, dark.mean(axis=0) > 0.85), (1, dark.mean(axis=1) > 0.85)):
+            rule = rule | np.roll(rule, 1) | np.roll(rule, -1)
+            if axis == 0:
+                grey[:, rule] = 255
+            else:
+                grey[rule, :] = 255
+        pad = max(4, grey.shape[0] // 3)
+        framed = np.pad(grey, pad, constant_values=255)
+        result = _ocr()(np.stack([framed] * 3, axis=-1), use_det=False, use_cls=False, use_rec=True)
+        texts, scores = result.txts or (), result.scores or ()
+        return (texts[0].strip(), float(scores[0])) if texts else None
 
     def _box(self, x0: float, x1: float, top: float, bottom: float):
         return self.dark[max(0, int(top)) : max(0, int(bottom)) + 1, max(0, int(x0)) : max(0, int(x1)) + 1]
@@ -356,6 +611,60 @@ class _Ink:
     def inked(self, x0: float, x1: float, top: float, bottom: float) -> bool:
         """Some ink in the box: a printed digit, not an empty cell."""
         return int(self._box(x0, x1, top, bottom).sum()) >= 4
+
+    def uncovered(self, spans: list, start: float, top: float, size: float) -> list[tuple[int, int]]:
+        """Pieces of ink on a line right of `start` that no box of `spans` covers: runs of inked columns
+        (rules aside) closer than a third of a character, each a glyph."""
+        import numpy as np
+
+        band = self.dark[max(0, int(top + 0.1 * size)) : max(0, int(top + 0.9 * size)) + 1].copy()
+        if band.shape[0] < 4:
+            return []
+        band[:, : max(0, int(start))] = False
+        for a, b in self.rules_down(top, top + size):  # the table's rules, down and across, are no glyph
+            band[:, max(0, a - 2) : b + 3] = False
+        band[band.mean(axis=1) > 0.5] = False
+        inked = band.any(axis=0)
+        for x0, x1 in spans:
+            inked[max(0, int(x0 - 0.2 * size)) : max(0, int(x1 + 0.2 * size)) + 1] = False
+        xs = np.flatnonzero(inked)
+        runs: list[list[int]] = []
+        for x in xs:
+            if runs and x - runs[-1][1] <= size / 3:
+                runs[-1][1] = int(x)
+            else:
+                runs.append([int(x), int(x)])
+        def glyph(a: int, b: int) -> bool:
+            """As tall as a digit, and not a stroke running on out of the line (a rule's end, a border)."""
+            rows = np.flatnonzero(band[:, a : b + 1].any(axis=1))
+            if rows.size == 0 or rows[-1] - rows[0] < 0.4 * size:
+                return False
+            above = self.dark[max(0, int(top - 0.3 * size)) : max(0, int(top)), a : b + 1]
+            below = self.dark[int(top + size) : int(top + 1.3 * size), a : b + 1]
+            return not any(part.shape[0] and part.any(axis=1).all() for part in (above, below))
+
+        return [(a, b) for a, b in runs if glyph(a, b)]
+
+    def rules_down(self, top: float, bottom: float) -> list[tuple[int, int]]:
+        """Where rules are drawn down through the whole band from top to bottom: each rule's first and last
+        column, left to right."""
+        box = self._box(0, self.dark.shape[1], top, bottom)
+        if box.shape[0] < 4:
+            return []
+        xs = [int(x) for x in (box.mean(axis=0) >= 0.95).nonzero()[0]]
+        runs = [[x, x] for x in xs[:1]]
+        for x in xs[1:]:
+            if x - runs[-1][1] <= 1:
+                runs[-1][1] = x
+            else:
+                runs.append([x, x])
+        return [(a, b) for a, b in runs]
+
+    def spaces_between_rules(self, top: float, bottom: float) -> list[tuple[float, float]]:
+        """The spaces between the rules drawn down through the band, two pixels clear of each rule (its
+        run of dark columns takes in the grey a blurred rule spreads over its neighbours)."""
+        rules = self.rules_down(top, bottom)
+        return [(a[1] + 2, b[0] - 2) for a, b in zip(rules, rules[1:]) if b[0] - a[1] > 4]
 
     def rule_between(self, x0: float, x1: float, top: float, bottom: float) -> bool:
         """A table's rule drawn across the box: the lines above and below it are in different cells."""
@@ -373,12 +682,12 @@ def _alone_in_a_column(line, i: int, lines: list) -> bool:
     return len(column) >= 3 and not neighbours
 
 
-def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
+def _missing_cells(lines: list, ink: _Ink | None = None) -> None:
     """A number detection missed would shift every later number of its row one column left: a wrong
     number in each. Where the table rows just above and below that hold more numbers than this row all
     hold one in a column (their number boxes overlap) and this row holds none there, the row gets a "?"
-    cell in that column, which reads as no number (an empty cell, where the picture holds no ink there). So does a short piece of text among a row's numbers ("一" read
-    for 1). Returns how many cells were marked."""
+    cell in that column, which reads as no number (an empty cell, where the picture holds no ink there). So
+    does a short piece of text among a row's numbers ("一" read for 1)."""
     def numbers(line) -> list[tuple[float, float]]:  # the row's cells from its first number (empty ones too)
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
         if at is None or not all(_numberish(c) or c == "" for c in line.cells[at:]):
@@ -399,7 +708,6 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
                 return lines[k]
         return None
 
-    marked = 0
     for line in lines:  # text among a row's numbers ("一" for 1, "。" for 0): no number, and said so
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), len(line.cells))
         last = max((i for i, cell in enumerate(line.cells) if _numberish(cell)), default=-1)
@@ -411,11 +719,10 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
             # its first, only one standing alone in a column of numbers ("I" beside "1" is one number, 11).
             if i < at and not (read and _alone_in_a_column(line, i, lines)):
                 continue
-            if not _numberish(cell) and (read or (i < last and len(cell) <= 2)):
+            if cell and not _numberish(cell) and (read or (i < last and len(cell) <= 2)):  # ("": an empty cell)
                 line.cells[i] = "?" * len(read) if read else "?"
                 line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
                                  for w in line.words[i][:1]]
-                marked += 1
     for n, line in enumerate(lines):
         mine = numbers(line)
         if len(mine) < 2:
@@ -437,8 +744,6 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> int:
                 line.spans.insert(at, span)
                 line.words.insert(at, [])
                 mine = numbers(line)
-                marked += not empty
-    return marked
 
 
 # ---- pages → images → raw OCR results (what the cache keeps) --------------------------------------------------

@@ -168,6 +168,7 @@ def _lines(words: list[dict]) -> list[_Line]:
             groups[-1].append(word)
         else:
             groups.append([word])
+    _nearest_line(groups)
     out: list[_Line] = []
     for group in groups:
         group.sort(key=lambda w: w["x0"])
@@ -189,6 +190,24 @@ def _lines(words: list[dict]) -> list[_Line]:
         else:
             out.append(line)
     return out
+
+
+def _nearest_line(groups: list[list[dict]]) -> None:
+    """An OCR number (a word "alone") grouped with the line above although it stands nearer the numbers of
+    the next one goes to that one, where it has room: a ruled row centres its numbers beside a label
+    wrapping over lines, and the numbers' boxes stand between two of the label's lines."""
+    def numbers_top(group: list[dict], but: dict) -> float | None:
+        tops = [w["top"] for w in group if w.get("alone") and w is not but]
+        return sum(tops) / len(tops) if tops else None
+
+    for upper, lower in zip(groups, groups[1:]):
+        for word in [w for w in upper if w.get("alone")]:
+            below, own = numbers_top(lower, word), numbers_top(upper, word)
+            if (below is not None and abs(word["top"] - below) < abs(word["top"] - (own if own is not None else upper[0]["top"]))
+                    and not any(w["x0"] < word["x1"] and word["x0"] < w["x1"] for w in lower)):
+                upper.remove(word)
+                lower.append(word)
+    groups[:] = [group for group in groups if group]
 
 
 def _continues_row(previous: _Line, line: _Line) -> bool:
