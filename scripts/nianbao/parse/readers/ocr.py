@@ -215,10 +215,8 @@ def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
     from .pdf import _PARAGRAPH_START
 
     def numbers_at(line) -> int | None:
-        at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
-        # (after the first number, a digit's look-alike is a cell too: "o" for 0)
-        return (at if at is not None and all(_numberish(c) or _glyph_reading(c) for c in line.cells[at:])
-                else None)
+        at = _trailing_numbers(line)  # (a digit's look-alike among them is a cell too: "o" for 0)
+        return at if at is not None and not any(_numberish(c) for c in line.cells[:at]) else None
 
     # A label's next line stands closer than the table's rows do to each other: in a table without rules,
     # the label of the row below a row printed empty is no continuation ("行政处罚" over "行政强制").
@@ -363,8 +361,7 @@ def _in_columns(line, at: int, columns: list | None, count: int, ink: _Ink | Non
         if k in placed:
             cell = placed[k]
         elif columns[k][0] > label_end:
-            empty = ink is not None and not ink.inked(*columns[k], line.top + 0.2 * line.size,
-                                                      line.top + 0.8 * line.size)
+            empty = ink is not None and not ink.inked(*columns[k], line)
             cell = ("" if empty else "?", columns[k], [])
         else:
             continue
@@ -380,8 +377,7 @@ def _placed(line, at: int, columns: list, ink: _Ink | None) -> dict[int, tuple] 
         over = _overlap(column, span)
         return over > 0.3 * min(column[1] - column[0], span[1] - span[0]) or (
             over > 0.25 * line.size and ink is not None
-            and ink.inked(max(column[0], span[0]), min(column[1], span[1]), line.top + 0.2 * line.size,
-                          line.top + 0.8 * line.size))
+            and ink.inked(max(column[0], span[0]), min(column[1], span[1]), line))
 
     placed: dict[int, tuple[str, tuple[float, float], list]] = {}  # column → (cell, span, words)
     for i in range(at, len(line.cells)):
@@ -415,8 +411,8 @@ def _numbers_detection_missed(lines: list, ink: _Ink) -> None:
         spans = [(b[0], b[2]) for b in others if b[1] < line.top + 0.9 * line.size and b[3] > line.top + 0.1 * line.size]
         for x0, x1 in ink.uncovered(spans + line.spans[at:], start, line.top, line.size):
             cell = _read_again("?", [], (x0 - line.size / 3, x1 + line.size / 3), line, ink, others)
-            if cell[0] == "?" or not cell[2]:
-                continue
+            if not cell[2]:
+                continue  # no number read there
             k = next((i for i in range(at, len(line.cells)) if line.spans[i][0] > x0), len(line.cells))
             line.cells.insert(k, cell[0])
             line.spans.insert(k, (x0, x1))
@@ -521,13 +517,13 @@ def _reading(cell: str, span: tuple[float, float], words: list, uncertain: bool 
 
 def _ruled_cells(line, at: int, ink: _Ink | None, count: int) -> list[tuple[float, float]] | None:
     """The `count` cells of a table row between the rules drawn down through it, when the table is ruled:
-    the last spaces between rules, right of the row's label and holding every number of the row."""
+    the spaces between rules right of the row's label (exactly `count`: a table with a column of its own,
+    a subtotal, is not placed by them; with no label, the last `count`), holding every number of the row."""
     if ink is None:
         return None
-    spaces = ink.spaces_between_rules(line.top, line.top + line.size)
-    cells = [(a, b) for a, b in spaces if b - a > 0.5 * line.size][-count:]
-    label_end = line.spans[at - 1][1] if at else 0.0
-    if len(cells) < count or cells[0][0] < label_end:
+    spaces = [(a, b) for a, b in ink.spaces_between_rules(line.top, line.top + line.size) if b - a > 0.5 * line.size]
+    cells = [(a, b) for a, b in spaces if a >= line.spans[at - 1][1]] if at else spaces[-count:]
+    if len(cells) != count:
         return None
     # (A number's box may reach over the rule it is printed against.)
     inside = lambda span: any(a <= (span[0] + span[1]) / 2 <= b for a, b in cells)
@@ -608,9 +604,13 @@ class _Ink:
     def _box(self, x0: float, x1: float, top: float, bottom: float):
         return self.dark[max(0, int(top)) : max(0, int(bottom)) + 1, max(0, int(x0)) : max(0, int(x1)) + 1]
 
-    def inked(self, x0: float, x1: float, top: float, bottom: float) -> bool:
-        """Some ink in the box: a printed digit, not an empty cell."""
-        return int(self._box(x0, x1, top, bottom).sum()) >= 4
+    def inked(self, x0: float, x1: float, line) -> bool:
+        """Some ink between x0 and x1 in the middle of a line, the table's rules aside (a blurred rule
+        greys the cell beside it): a printed digit, not an empty cell."""
+        box = self._box(x0, x1, line.top + 0.2 * line.size, line.top + 0.8 * line.size).copy()
+        for a, b in self.rules_down(line.top, line.top + line.size):
+            box[:, max(0, a - 2 - int(x0)) : max(0, b + 3 - int(x0))] = False
+        return int(box.sum()) >= 4
 
     def uncovered(self, spans: list, start: float, top: float, size: float) -> list[tuple[int, int]]:
         """Pieces of ink on a line right of `start` that no box of `spans` covers: runs of inked columns
@@ -739,7 +739,7 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> None:
             if all(any(overlaps(span, s) for s in numbers(x)) for x in around[1:]):
                 at = next((i for i, s in enumerate(line.spans) if s[0] > span[0] and i >= len(line.cells) - len(mine)),
                           len(line.cells))
-                empty = ink is not None and not ink.inked(*span, line.top + 0.2 * line.size, line.top + 0.8 * line.size)
+                empty = ink is not None and not ink.inked(*span, line)
                 line.cells.insert(at, "" if empty else "?")
                 line.spans.insert(at, span)
                 line.words.insert(at, [])
