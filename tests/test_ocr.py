@@ -158,6 +158,20 @@ def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
     assert "扫描图像中没有文字" in blank["status_reason"]
 
 
+def test_a_text_copy_is_shown_before_a_scan_of_the_same_report(tmp_path):
+    # An unread cell fails no check: by the checks alone, a scan with blanks would win over the text copy.
+    src = tmp_path / "reports"
+    src.mkdir()
+    (src / "a scan.pdf").write_bytes(SCAN.read_bytes())
+    (src / "z text.pdf").write_bytes((FIXTURES / "official_2021.pdf").read_bytes())
+    parse_corpus(src, tmp_path / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
+    with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["source_file"]: r for r in csv.DictReader(fh)}
+    text, scan = rows["z text.pdf"], rows["a scan.pdf"]
+    assert (text["read_by"], scan["read_by"]) == ("text", "ocr")
+    assert scan["superseded_by"] == text["report_id"] and not text["superseded_by"]
+
+
 @requires_shared
 def test_a_real_report_scanned_at_100_dpi_has_no_wrong_cell(tmp_path):
     from nianbao.measure.scans import image_only_pdf
@@ -194,19 +208,23 @@ def test_a_long_scan_reads_its_table_pages_first():
 # - a sparse ruled table: a column that holds no number on a page, placed by the rules;
 # - rules under rows only, blurred: a row's numbers at two heights beside a wrapping label;
 # - no rules at all: the label of the row under one printed empty is no continuation of its label.
-LAYOUTS = [("ruled", True, 100, "jpeg"), ("merged_groups", False, 100, "jpeg"), ("wrapped_labels", True, 150, ""),
-           ("rows_ruled", False, 100, "blur"), ("borderless", True, 150, "")]
+# - a page tilted by 1.8°: rows drift a row's height across it until it is turned straight.
+# - zeros printed as a dash ("—", a blank in SCHEMA): a cell of its own, never a label's piece.
+LAYOUTS = [("ruled", "", 100, "jpeg"), ("merged_groups", "0", 100, "jpeg"), ("wrapped_labels", "", 150, ""),
+           ("rows_ruled", "0", 100, "blur"), ("borderless", "", 150, ""), ("ruled", "0", 150, "tilt"),
+           ("borderless", "—", 100, "jpeg")]
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="printing the layout needs Debian's chromium")
-@pytest.mark.parametrize("family,sparse,dpi,how", LAYOUTS)
-def test_scans_of_layouts_never_seen_have_no_wrong_cell(tmp_path, family, sparse, dpi, how):
+@pytest.mark.parametrize("family,zero,dpi,how", LAYOUTS)
+def test_scans_of_layouts_never_seen_have_no_wrong_cell(tmp_path, family, zero, dpi, how):
     from nianbao.measure.flatten import Labelled
     from nianbao.measure.scans import image_only_pdf, print_pdfs, printed_html
 
-    printed = {(t, r, c): None if want is None or (sparse and want == 0) else str(want)
-               for t, r, c, want in cells(EXPECTED)}
-    lab = Labelled("layout", EXPECTED["template"], EXPECTED["year"], "示例县人民政府", printed)
+    # What each cell prints (a zero as `zero`), and what it must read as: a dash and an empty cell are blank.
+    shown = {(t, r, c): None if want is None else zero if want == 0 else str(want) for t, r, c, want in cells(EXPECTED)}
+    printed = {k: None if v in (None, "", "—") else v for k, v in shown.items()}
+    lab = Labelled("layout", EXPECTED["template"], EXPECTED["year"], "示例县人民政府", shown)
     (pdf,) = print_pdfs([printed_html(lab, family, 0)], shutil.which("chromium"))
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(image_only_pdf(pdf, dpi, how))
@@ -258,3 +276,15 @@ def test_a_number_boxed_over_three_cells_is_cut_into_readings_where_the_cells_me
     pieces = ocr._split_at("0034", words, (681, 751), [695, 721])
     assert [(text, w[0]["token"].read, w[0]["token"].uncertain) for text, _, w in pieces] == [
         ("?", "0", True), ("?", "0", True), ("??", "34", True)]
+
+
+def test_a_tilted_page_is_turned_straight_and_a_level_one_left_as_it_is():
+    from PIL import Image
+
+    from nianbao.measure.scans import page_images
+
+    (page, *_) = page_images(SCAN.read_bytes(), 100)
+    assert ocr._straightened(page) is page
+    for degrees in (1.8, -2.5):
+        turned = ocr._straightened(page.rotate(degrees, resample=Image.BICUBIC, fillcolor=255))
+        assert turned is not page and ocr._straightened(turned) is turned  # within STRAIGHT of level

@@ -122,9 +122,10 @@ def test_a_zero_where_ocr_saw_no_number_takes_two_equations():
 def test_readings_no_equation_forces_alone_are_kept_when_every_equation_through_them_holds():
     # A table of zeros JPEG'd: every zero of a row read "o" or "0|", so no equation has a single unknown.
     # With every reading put in, the rows' and the columns' equations all hold: the readings stand.
-    zeros = requests_table({"granted": ["?0", "?0", 0, "?0", 0, "?0", 0], "total_handled": ["?0", "?0", 0, "?0", 0, "?0", 0]})
-    assert recover(zeros) == {("granted", c): "0" for c in ("natural_person", "commercial", "nonprofit", "other_org")} \
-        | {("total_handled", c): "0" for c in ("natural_person", "commercial", "nonprofit", "other_org")}
+    read_as_o = ["?0", "?0", 0, "?0", 0, "?0", 0]
+    zeros = requests_table({"granted": read_as_o, "total_handled": read_as_o})
+    columns = ("natural_person", "commercial", "nonprofit", "other_org")
+    assert recover(zeros) == {(row, c): "0" for row in ("granted", "total_handled") for c in columns}
     # A digit misread the same way twice in a row ("6 … 6" read "0 … 0") holds the row's equation, but
     # not the column's: nothing is kept.
     misread = requests_table({

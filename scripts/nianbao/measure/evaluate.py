@@ -226,7 +226,7 @@ def identity_summary(scores: list[IdentityScore]) -> dict:
 # ---- scans (`invoke score --scans`) --------------------------------------------------------------------------
 
 SCAN_VARIANTS = (("150 dpi", 150, ""), ("100 dpi", 100, ""),
-                 *((f"100 dpi {how}", 100, how) for how in ("blur", "noise", "jpeg", "skew", "grey")))
+                 *((f"100 dpi {how}", 100, how) for how in ("blur", "noise", "jpeg", "skew", "tilt", "grey")))
 
 
 @dataclass

@@ -11,7 +11,7 @@ import numpy as np
 import pypdfium2
 from PIL import Image, ImageFilter
 
-DEGRADATIONS = ("blur", "noise", "jpeg", "skew", "grey")
+DEGRADATIONS = ("blur", "noise", "jpeg", "skew", "tilt", "grey")
 
 
 def page_images(pdf_bytes: bytes, dpi: int) -> list[Image.Image]:
@@ -23,7 +23,8 @@ def page_images(pdf_bytes: bytes, dpi: int) -> list[Image.Image]:
 
 
 def degrade(image: Image.Image, how: str, seed: int = 0) -> Image.Image:
-    """One degradation of a clean page: a soft focus, sensor noise, heavy JPEG, a slight skew, a grey page."""
+    """One degradation of a clean page: a soft focus, sensor noise, heavy JPEG, a slight skew, a tilt, a grey
+    page."""
     if how == "blur":
         return image.filter(ImageFilter.GaussianBlur(1.0))
     if how == "noise":
@@ -36,6 +37,8 @@ def degrade(image: Image.Image, how: str, seed: int = 0) -> Image.Image:
         return Image.open(io.BytesIO(buffer.getvalue())).convert("L")
     if how == "skew":
         return image.rotate(0.8, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    if how == "tilt":  # a page laid on the glass askew, or photographed: rows drift a row's height across it
+        return image.rotate(-1.8, resample=Image.BICUBIC, expand=False, fillcolor=255)
     if how == "grey":  # recycled paper, a copier's toner: text stays dark, the page turns grey
         return image.point(lambda v: 60 + v * 130 // 255)
     if how:

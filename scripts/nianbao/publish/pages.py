@@ -33,7 +33,7 @@ from .downloads import COLUMNS, _defuse, write_downloads
 from .indicators import INDICATORS, SMALL_NUMBER, Value, compute, row_total, rows_total, sum_known
 
 HAND_WRITTEN = ("about.md", "search.md", "assets")  # everything else under docs/ is generated
-SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc")  # source files no browser or MkDocs renders as markup
+SERVED_AS_IS = (".txt", ".pdf", ".docx", ".doc", ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # no browser or MkDocs renders these as markup
 LEVELS = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "township": "乡级"}
 STATUS_LABELS = {"ok": "已解析", "warnings": "已解析（有校验提示）", "failed": "解析失败", "unsupported": "暂不支持",
                  "duplicate": "重复文件"}

@@ -126,7 +126,7 @@ def _read_and_check(entry: Entry, path: Path, data: bytes) -> None:
         entry.findings = _collapse_row_findings(checked_findings(report))
         if entry.findings:
             entry.status = "warnings"
-            entry.reason = _findings_reason(entry.findings)
+            entry.reason = _findings_reason(entry.findings, entry.read_by)
 
 
 def _bound_values(report: Report) -> None:
@@ -234,13 +234,15 @@ def _parse_remote(task: tuple[str, bytes, str, str]) -> Entry:
     return parse_file(Path(source_file), source_file, data)
 
 
-def _findings_reason(findings: list[Finding]) -> str:
+def _findings_reason(findings: list[Finding], read_by: str = "") -> str:
     counts = Counter(f.check for f in findings)
     errors = sum(1 for f in findings if f.severity == "error")
     parts = ", ".join(f"{check} ×{n}" for check, n in sorted(counts.items()))
     unread = [f.message.split("：", 1)[0] for f in findings if f.check == "table_unread"]
     if unread:  # the worst news first: a table whose cells are mostly blank because they could not be read
         return "、".join(unread) + f"；其余见检查结果（{parts}）"
+    if errors and read_by == "ocr":  # a number OCR put in the next row breaks the sums as a slip would
+        return f"算术校验有 {errors} 项不符（{parts}）；本报告是扫描件，不符也可能出自文字识别，请以原件为准"
     if errors:
         return f"报告自身的算术校验有 {errors} 项不符（{parts}）；数字按报告原样记录"
     return f"已解析，有校验提示（{parts}）"
@@ -399,12 +401,13 @@ def mark_duplicates(entries: list[Entry], registry: Registry) -> None:
 def site_preference(entry: Entry, registry: Registry) -> tuple:
     """Which of several files for one agency and year the site shows (the first in this order): provenance
     first (a file the registry names with its official source; a later date or cleaner arithmetic in an
-    unregistered file never replaces it), then the fewest failed arithmetic checks, the latest 发布日期, the
-    most filled cells, the first file name. The others stay in the data, marked `superseded_by`."""
+    unregistered file never replaces it), then a file read from its own text before a scan (OCR leaves
+    cells unread, and an unread cell fails no check), then the fewest failed arithmetic checks, the latest
+    发布日期, the most filled cells, the first file name. The others stay in the data, marked `superseded_by`."""
     errors = sum(f.severity == "error" for f in entry.findings)
     filled = sum(v.value not in ("", None) for v in entry.report.cells.values())
-    return (provenance(entry.source_file, registry), errors, _descending(entry.report.published), -filled,
-            entry.source_file)
+    return (provenance(entry.source_file, registry), entry.read_by == "ocr", errors,
+            _descending(entry.report.published), -filled, entry.source_file)
 
 
 def _descending(text: str) -> tuple[int, ...]:
@@ -422,7 +425,7 @@ def assign_identities(entries: list[Entry], registry: Registry) -> None:
         entry.decided, entry.identity_source, entry.agency_slug, entry.agency = identity, source, slug, name
         if identity.findings and entry.status in ("ok", "warnings"):
             entry.findings += identity.findings
-            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings, entry.read_by)
 
 
 def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
@@ -445,7 +448,7 @@ def assign_report_ids(entries: list[Entry], registry: Registry) -> None:
                 "conflict", "warning", message=f"同一机构同一年度另有报告文件 {group[0].source_file}，"
                 f"网站采用该文件（按来源登记优先，其次算术校验错误较少、发布日期较新、填写单元格较多、文件名的顺序选定）；"
                 f"两者不同的单元格见数据质量页"))
-            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings, entry.read_by)
     _make_ids_unique(entries)
     by_file = {entry.source_file: entry.report_id for entry in entries}
     for entry in entries:
@@ -474,7 +477,7 @@ def check_carry_chain(entries: list[Entry], registry: Registry) -> None:
         found = carry_chain(entry.report.value, previous.report.value, year - 1)
         if found:
             entry.findings += found
-            entry.status, entry.reason = "warnings", _findings_reason(entry.findings)
+            entry.status, entry.reason = "warnings", _findings_reason(entry.findings, entry.read_by)
 
 
 def write_csv(entries: list[Entry], out: Path, registry: Registry) -> None:

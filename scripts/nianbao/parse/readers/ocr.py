@@ -69,7 +69,7 @@ _engine = None
 def engine_id() -> str:
     """What an OCR result depends on besides the file: the engine, its models, its settings."""
     return (f"rapidocr {version('rapidocr')} onnxruntime {version('onnxruntime')} PP-OCRv6 small det+rec "
-            f"dpi {DPI} max_pixels {MAX_PIXELS} rec_min_width {REC_MIN_WIDTH} pieces v1")
+            f"dpi {DPI} max_pixels {MAX_PIXELS} rec_min_width {REC_MIN_WIDTH} straight {STRAIGHT} pieces v1")
 
 
 def _ocr():
@@ -148,7 +148,7 @@ def _picture_rows(tokens: list[Token], top: float, scale: float, image=None,
     height = statistics.median([t.box[3] - t.box[1] for t in tokens]) if tokens else 0
     words = [{"text": t.text, "x0": t.box[0], "x1": t.box[2], "top": (t.box[1] + t.box[3] - height) / 2,
               "bottom": (t.box[1] + t.box[3] + height) / 2, "token": t,
-              "alone": _numberish(t.text) or _glyph_reading(t.text) is not None}  # each number a cell of its own
+              "alone": _number_like(t.text)}  # each number a cell of its own
              for t in tokens]
     ink = _Ink(image) if image is not None else None
     lines = _wrapped_labels(_rejoin_rows(_lines(words)), ink)
@@ -189,7 +189,7 @@ def _rejoin_rows(lines: list) -> list:
     out: list = []
     for line in lines:
         above = out[-1] if out else None
-        numbers = [i for i, cell in enumerate(line.cells) if _numberish(cell) or _glyph_reading(cell)]
+        numbers = [i for i, cell in enumerate(line.cells) if _number_like(cell)]
         if (above and numbers and above.number_spans() and numbers == list(range(numbers[0], len(line.cells)))
                 and line.top - above.top <= 1.5 * above.size
                 and not any(a0 < b1 and b0 < a1 for a0, a1 in (line.spans[i] for i in numbers)
@@ -287,7 +287,8 @@ def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
             for side in (below, lines[n + 2] if n + 2 < len(lines) and near(below, lines[n + 2]) else None):
                 i = text_cell(side, x0, first_number) if side else None
                 if i is not None:
-                    if not _PARAGRAPH_START.match(side.cells[i]):
+                    # (text holding an item of its own further on is another row's label: "不予处3.要求…")
+                    if not _PARAGRAPH_START.match(side.cells[i]) and not _ITEM_INSIDE.search(side.cells[i]):
                         text, _, words = take(side, i)
                         line.cells[label] += text
                         line.words[label] += words
@@ -296,6 +297,8 @@ def _wrapped_labels(lines: list, ink: _Ink | None = None) -> list:
                     break
     return [line for line in lines if line.cells]
 
+
+_ITEM_INSIDE = re.compile(r".(?:\d+[.、．]|[（(][一二三四五六七八九十]+[）)])\D")  # an item's number past the start
 
 REQUEST_COLUMNS = 7  # the requests table's cells a row: six kinds of applicant and the total
 APPEAL_COLUMNS = 15  # the appeals table's row: reconsideration, and suits direct and after it, five each
@@ -408,7 +411,8 @@ def _numbers_detection_missed(lines: list, ink: _Ink) -> None:
         # Every box over the row's band covers its ink: a number of the line above or below reaching into
         # it is that line's, read there already.
         others = _boxes(lines, but=line)
-        spans = [(b[0], b[2]) for b in others if b[1] < line.top + 0.9 * line.size and b[3] > line.top + 0.1 * line.size]
+        spans = [(b[0], b[2]) for b in others
+                 if b[1] < line.top + 0.9 * line.size and b[3] > line.top + 0.1 * line.size]
         for x0, x1 in ink.uncovered(spans + line.spans[at:], start, line.top, line.size):
             cell = _read_again("?", [], (x0 - line.size / 3, x1 + line.size / 3), line, ink, others)
             if not cell[2]:
@@ -453,10 +457,14 @@ def _read_again(text: str, words: list, span: tuple[float, float], line, ink: _I
     """Cell `span` of a line read alone (see _read_unread). Not where the cut would take in a piece of text
     of another line (`others`: their boxes): a row whose numbers stand at two heights would be read twice."""
     top, bottom = line.top - 0.2 * line.size, line.top + 1.2 * line.size
-    if any(_overlap(span, (b[0], b[2])) > 0.3 * (b[2] - b[0]) and _overlap((top, bottom), (b[1], b[3])) > 0.3 * (b[3] - b[1])
-           for b in others):
+    if any(_overlap(span, (b[0], b[2])) > 0.3 * (b[2] - b[0])
+           and _overlap((top, bottom), (b[1], b[3])) > 0.3 * (b[3] - b[1]) for b in others):
         return text, span, words
     got = ink.read(*span, top, bottom)
+    if got is not None and (got[0] in _DASHES or got[0] == "一") and (not words or words[0]["text"] == "一"):
+        # What detection missed, or read "一", is a dash printed for none: a blank, as printed. (Blank, not a
+        # zero the sums would then force: and a 1 taken for a dash is a blank, never a wrong number.)
+        return "—", span, []
     if got is None or not _NUMBER.match(got[0]) or len(got[0]) > MAX_NUMBER_DIGITS:
         return text, span, words
     number, confidence = got
@@ -534,7 +542,7 @@ def _trailing_numbers(line) -> int | None:
     """Where the numbers at the end of a line start, a digit's look-alikes among them (None: the line ends in
     text)."""
     at = len(line.cells)
-    while at > 0 and (_numberish(line.cells[at - 1]) or _glyph_reading(line.cells[at - 1])):
+    while at > 0 and _number_like(line.cells[at - 1]):
         at -= 1
     return at if at < len(line.cells) and any(_numberish(c) for c in line.cells[at:]) else None
 
@@ -690,7 +698,7 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> None:
     does a short piece of text among a row's numbers ("一" read for 1)."""
     def numbers(line) -> list[tuple[float, float]]:  # the row's cells from its first number (empty ones too)
         at = next((i for i, cell in enumerate(line.cells) if _numberish(cell)), None)
-        if at is None or not all(_numberish(c) or c == "" for c in line.cells[at:]):
+        if at is None or not all(_numberish(c) or c == "" or c in _DASHES for c in line.cells[at:]):
             return []
         return line.spans[at:]
 
@@ -719,7 +727,7 @@ def _missing_cells(lines: list, ink: _Ink | None = None) -> None:
             # its first, only one standing alone in a column of numbers ("I" beside "1" is one number, 11).
             if i < at and not (read and _alone_in_a_column(line, i, lines)):
                 continue
-            if cell and not _numberish(cell) and (read or (i < last and len(cell) <= 2)):  # ("": an empty cell)
+            if cell and cell not in _DASHES and not _numberish(cell) and (read or (i < last and len(cell) <= 2)):
                 line.cells[i] = "?" * len(read) if read else "?"
                 line.words[i] = [{**w, "token": replace(w["token"], text=line.cells[i], uncertain=True, read=read)}
                                  for w in line.words[i][:1]]
@@ -763,13 +771,45 @@ def _render(data: bytes, picture):
     try:
         page = pdf[picture.page - 1]
         if not picture.pasted:
-            return page.render(scale=_scale(picture), grayscale=True).to_pil()
+            return _straightened(page.render(scale=_scale(picture), grayscale=True).to_pil())
         width, height = page.get_size()  # points
         x0, top, x1, bottom = picture.box  # crop: what to cut off left, bottom, right and top
         crop = (max(0.0, x0), max(0.0, height - bottom), max(0.0, width - x1), max(0.0, top))
-        return page.render(scale=_scale(picture), crop=crop, grayscale=True).to_pil()
+        return _straightened(page.render(scale=_scale(picture), crop=crop, grayscale=True).to_pil())
     finally:
         pdf.close()
+
+
+MAX_SKEW = 4.0  # degrees a page is looked for a tilt within; a page turned further is not a tilted scan
+STRAIGHT = 0.3  # degrees of tilt a page is left with: a line of 1,000 px drifts 5 px, a third of a digit
+
+
+def _straightened(image):
+    """A page scanned or photographed at a tilt, turned straight. Rows of a table tilted by 1.5° drift a
+    row's height across the page, and detection then puts numbers in the row above. The tilt is the one at
+    which the page's dark pixels fall into the sharpest rows (text lines and rules), found on a small copy;
+    a page within STRAIGHT of level is left as it is."""
+    import numpy as np
+    from PIL import Image
+
+    grey = image.convert("L")
+    small = grey.reduce(max(1, grey.width // 600))
+    pixels = np.asarray(small, dtype=np.int16)
+    ys, xs = np.nonzero(pixels < min(200, int(np.median(pixels)) - 60))
+    if len(ys) < 200:
+        return image
+
+    def sharpness(degrees: float) -> float:
+        rows = np.round(ys - xs * np.tan(np.radians(degrees))).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        return float((counts.astype(np.float64) ** 2).sum())
+
+    coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 0.25), key=sharpness)
+    tilt = max(np.arange(coarse - 0.25, coarse + 0.26, 0.05), key=sharpness)
+    if abs(tilt) < STRAIGHT:
+        return image
+    # (the rows line up when y - x·tan(tilt) is constant: turning the page by the tilt levels them)
+    return grey.rotate(float(tilt), resample=Image.BICUBIC, expand=False, fillcolor=int(np.median(pixels)))
 
 
 def _scale(picture) -> float:
@@ -803,7 +843,7 @@ def _frame(data: bytes, index: int):
         if width * height > MAX_PIXELS:
             scale = (MAX_PIXELS / (width * height)) ** 0.5
             frame = frame.resize((max(1, int(width * scale)), max(1, int(height * scale))), Image.LANCZOS)
-        return frame
+        return _straightened(frame)
 
 
 @contextlib.contextmanager
@@ -909,6 +949,15 @@ def _glyph_reading(text: str) -> str | None:
 
 
 MAX_NUMBER_DIGITS = 7  # a request count or a decision count; longer look-alike runs are text
+
+
+# A cell printed with a dash for none (SCHEMA: a blank): a cell of its own among a row's numbers, never text.
+_DASHES = {"-", "--", "—", "——", "–", "－", "―"}
+
+
+def _number_like(cell: str) -> bool:
+    """A number, a digit's look-alike, or a dash printed for none: a table cell, not a label's piece."""
+    return _numberish(cell) or _glyph_reading(cell) is not None or cell in _DASHES
 
 
 def _numberish(cell: str) -> bool:

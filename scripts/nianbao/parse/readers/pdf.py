@@ -203,7 +203,8 @@ def _nearest_line(groups: list[list[dict]]) -> None:
     for upper, lower in zip(groups, groups[1:]):
         for word in [w for w in upper if w.get("alone")]:
             below, own = numbers_top(lower, word), numbers_top(upper, word)
-            if (below is not None and abs(word["top"] - below) < abs(word["top"] - (own if own is not None else upper[0]["top"]))
+            own = own if own is not None else upper[0]["top"]
+            if (below is not None and abs(word["top"] - below) < abs(word["top"] - own)
                     and not any(w["x0"] < word["x1"] and word["x0"] < w["x1"] for w in lower)):
                 upper.remove(word)
                 lower.append(word)
