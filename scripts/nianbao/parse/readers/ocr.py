@@ -824,7 +824,6 @@ def _image_pages(data: bytes) -> tuple[list[list], list[str]]:
 
 
 def _frames(data: bytes) -> int:
-    from PIL import Image
 
     with _opened(data) as image:
         return getattr(image, "n_frames", 1)
