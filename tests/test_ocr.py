@@ -142,14 +142,20 @@ def test_an_image_too_large_for_a_page_is_refused_before_it_is_decoded(tmp_path)
         read_document(bomb)
 
 
-def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
+def parsed(tmp_path, files: dict) -> dict[str, dict]:
+    """reports.csv, by file name, of a reports folder holding `files` (name → bytes)."""
     src = tmp_path / "reports"
     src.mkdir()
-    (src / "示例局 2024 扫描件.pdf").write_bytes(SCAN.read_bytes())
-    (src / "blank scan.pdf").write_bytes((FIXTURES / "scanned.pdf").read_bytes())
+    for name, data in files.items():
+        (src / name).write_bytes(data)
     parse_corpus(src, tmp_path / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
     with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8", newline="") as fh:
-        rows = {r["source_file"]: r for r in csv.DictReader(fh)}
+        return {r["source_file"]: r for r in csv.DictReader(fh)}
+
+
+def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
+    rows = parsed(tmp_path, {"示例局 2024 扫描件.pdf": SCAN.read_bytes(),
+                             "blank scan.pdf": (FIXTURES / "scanned.pdf").read_bytes()})
     scan = rows["示例局 2024 扫描件.pdf"]
     assert (scan["read_by"], scan["year"], scan["template"]) == ("ocr", "2024", "gov2021")
     assert scan["status"] in ("ok", "warnings"), scan["status_reason"]
@@ -160,13 +166,7 @@ def test_a_scanned_report_gets_its_row_marked_as_read_by_ocr(tmp_path):
 
 def test_a_text_copy_is_shown_before_a_scan_of_the_same_report(tmp_path):
     # An unread cell fails no check: by the checks alone, a scan with blanks would win over the text copy.
-    src = tmp_path / "reports"
-    src.mkdir()
-    (src / "a scan.pdf").write_bytes(SCAN.read_bytes())
-    (src / "z text.pdf").write_bytes((FIXTURES / "official_2021.pdf").read_bytes())
-    parse_corpus(src, tmp_path / "csv", Registry.load(paths.SOURCES, paths.AGENCIES))
-    with (tmp_path / "csv" / "reports.csv").open(encoding="utf-8", newline="") as fh:
-        rows = {r["source_file"]: r for r in csv.DictReader(fh)}
+    rows = parsed(tmp_path, {"a scan.pdf": SCAN.read_bytes(), "z text.pdf": (FIXTURES / "official_2021.pdf").read_bytes()})
     text, scan = rows["z text.pdf"], rows["a scan.pdf"]
     assert (text["read_by"], scan["read_by"]) == ("text", "ocr")
     assert scan["superseded_by"] == text["report_id"] and not text["superseded_by"]

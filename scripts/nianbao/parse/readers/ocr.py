@@ -440,6 +440,7 @@ def _read_unread(lines: list, ink: _Ink) -> None:
             continue
         spaces = ink.spaces_between_rules(line.top, line.top + line.size)
         middles = [(a + b) / 2 for a, b in line.spans]
+        others = _boxes(lines, but=line)
         for i in unread:
             x0, x1 = line.spans[i]
             space = next(((a, b) for a, b in spaces if a <= middles[i] <= b), None)
@@ -449,8 +450,7 @@ def _read_unread(lines: list, ink: _Ink) -> None:
                 before = line.spans[i - 1][1] if i else x0 - line.size
                 after = line.spans[i + 1][0] if i + 1 < len(line.spans) else x1 + line.size
                 span = (max(x0 - line.size / 2, (before + x0) / 2), min(x1 + line.size / 2, (x1 + after) / 2))
-            line.cells[i], _, line.words[i] = _read_again(line.cells[i], line.words[i], span, line, ink,
-                                                          _boxes(lines, but=line))
+            line.cells[i], _, line.words[i] = _read_again(line.cells[i], line.words[i], span, line, ink, others)
 
 
 def _read_again(text: str, words: list, span: tuple[float, float], line, ink: _Ink, others: list) -> tuple:
